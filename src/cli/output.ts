@@ -1,0 +1,44 @@
+import { scrub } from '../secret-scrubber.js';
+
+/** A failure the operator can act on: printed to stderr (scrubbed) with a non-zero exit. */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export interface Out {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  /** Unscrubbed stdout, only for output the operator explicitly asked to contain secrets. */
+  stdoutWithSecrets: (s: string) => void;
+}
+
+export const processOut: Out = {
+  stdout: (s) => process.stdout.write(scrub(s)),
+  stderr: (s) => process.stderr.write(scrub(s)),
+  stdoutWithSecrets: (s) => process.stdout.write(s),
+};
+
+/** One JSON document on stdout, nothing else. */
+export function printJson(out: Out, value: unknown): void {
+  out.stdout(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export interface Column<T> {
+  header: string;
+  value: (row: T) => string | number | null | undefined;
+}
+
+/** A plain aligned table for humans; an empty list says so instead of printing bare headers. */
+export function printTable<T>(out: Out, rows: T[], columns: Column<T>[], empty = '(none)'): void {
+  if (rows.length === 0) {
+    out.stdout(`${empty}\n`);
+    return;
+  }
+  const cells = rows.map((r) => columns.map((c) => String(c.value(r) ?? '')));
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => row[i]!.length)));
+  const line = (vals: string[]) => vals.map((v, i) => (i === vals.length - 1 ? v : v.padEnd(widths[i]!))).join('  ').trimEnd();
+  out.stdout(`${[line(columns.map((c) => c.header.toUpperCase())), ...cells.map(line)].join('\n')}\n`);
+}

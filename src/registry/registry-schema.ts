@@ -1,0 +1,73 @@
+import { domainToASCII } from 'node:url';
+import { z } from 'zod';
+import { STAGES } from '../core/approval-state.js';
+
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lower-case letters, digits, "-" or "_"');
+
+const address = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ message: 'must be an email address' }));
+
+/** Domains are stored in their ASCII (punycode) form and lower case, as they appear on the wire. */
+const domain = z
+  .string()
+  .trim()
+  .transform((d) => domainToASCII(d.toLowerCase()))
+  .pipe(z.string().regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/, 'must be a domain name'));
+
+/** Identifiers are secrets; at least 4 characters so they can be masked reliably in any output. */
+const environmentId = z.string().regex(/^\S{4,200}$/, 'must be 4 to 200 characters without spaces');
+
+export const clientSchema = z.object({
+  id,
+  name: z.string().trim().min(1),
+  domains: z.array(domain).min(1, 'must list at least one domain'),
+  approvers: z.array(address).default([]),
+  testEnvironmentIds: z.array(environmentId).min(1, 'must list at least one Test environment identifier'),
+  productionEnvironmentIds: z.array(environmentId).min(1, 'must list at least one Production environment identifier'),
+}).strict();
+
+export const partnerSchema = z.object({
+  id,
+  name: z.string().trim().min(1),
+  contact: address,
+  publicKey: z.string().trim().min(1),
+}).strict();
+
+export const readinessSchema = z.object({
+  portalApproved: z.boolean().optional(),
+  termsSigned: z.boolean().optional(),
+  sandboxDone: z.boolean().optional(),
+  preBetaDone: z.boolean().optional(),
+}).strict();
+
+export const appSchema = z.object({
+  id,
+  name: z.string().trim().min(1),
+  aliases: z.array(z.string().trim().min(1)).default([]),
+  partner: id,
+  readiness: readinessSchema.default({}),
+}).strict();
+
+export const integrationSchema = z.object({
+  app: id,
+  client: id,
+  stage: z.enum(STAGES, { message: `must be one of ${STAGES.join(', ')}` }).default('pending'),
+}).strict();
+
+export const registrySchema = z.object({
+  staff: z.array(address).default([]),
+  clients: z.array(clientSchema).default([]),
+  partners: z.array(partnerSchema).default([]),
+  apps: z.array(appSchema).default([]),
+  integrations: z.array(integrationSchema).default([]),
+}).strict();
+
+export type RegistryFile = z.infer<typeof registrySchema>;
+export type ClientEntry = z.infer<typeof clientSchema>;
+export type PartnerEntry = z.infer<typeof partnerSchema>;
+export type AppEntry = z.infer<typeof appSchema>;

@@ -10,6 +10,7 @@ export function registerLogCommand(program: Command, ctx: CliContext): void {
   const log = program
     .command('log')
     .description('the hash-chained event log: every stage change, GA declaration and registry import')
+    .enablePositionalOptions()
     .option('--app <app>', 'only events of this app id')
     .option('--client <client>', 'only events of this client id')
     .option('--since <date>', 'only events at or after this ISO 8601 date or date-time (UTC)')

@@ -14,7 +14,9 @@ export function buildProgram(ctx: CliContext): Command {
     .version(process.env.npm_package_version ?? '0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => ctx.out.stdout(s), writeErr: (s) => ctx.out.stderr(s) })
-    .exitOverride();
+    .exitOverride()
+    // So that `log verify --json` gives --json to verify, not to log.
+    .enablePositionalOptions();
   registerStatusCommand(program, ctx);
   registerLogCommand(program, ctx);
   registerRegistryCommand(program, ctx);

@@ -1,0 +1,95 @@
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type { AttachmentInfo, InboundMail, MailAddress } from '../core/inbound-mail.js';
+
+const PARSE_OPTIONS = {
+  // We convert HTML ourselves (html-to-text) where the decision needs it; mailparser's own
+  // conversions and link rewriting are work we would throw away.
+  skipHtmlToText: true,
+  skipTextToHtml: true,
+  skipTextLinks: true,
+  skipImageLinks: true,
+  keepCidLinks: true,
+  keepDeliveryStatus: true,
+  checksumAlgo: false as const,
+  maxHtmlLengthToParse: 2_000_000,
+};
+
+function addresses(v: AddressObject | AddressObject[] | undefined): MailAddress[] {
+  if (!v) return [];
+  const list = Array.isArray(v) ? v : [v];
+  const out: MailAddress[] = [];
+  const walk = (items: AddressObject['value']) => {
+    for (const a of items) {
+      if (a.group) walk(a.group);
+      else out.push({ address: (a.address ?? '').trim().toLowerCase(), name: (a.name ?? '').trim() });
+    }
+  };
+  for (const o of list) walk(o.value);
+  return out;
+}
+
+/** Unfolds the raw header lines into name → values, topmost first. */
+function headerMap(parsed: ParsedMail): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const { key, line } of parsed.headerLines) {
+    const colon = line.indexOf(':');
+    const value = (colon >= 0 ? line.slice(colon + 1) : '').replace(/\r?\n[ \t]+/g, ' ').trim();
+    const list = map.get(key);
+    if (list) list.push(value);
+    else map.set(key, [value]);
+  }
+  return map;
+}
+
+const MESSAGE_ID_LINE = /^(?:message-id|original-message-id)\s*:\s*(<[^>\r\n]+>)/gim;
+
+/** Message-IDs named inside attached originals (bounces carry the returned message or its headers). */
+function embeddedIds(parsed: ParsedMail): string[] {
+  const ids = new Set<string>();
+  for (const a of parsed.attachments) {
+    if (!/^(message\/rfc822|text\/rfc822-headers|message\/delivery-status|message\/global|message\/global-headers)$/i.test(a.contentType)) continue;
+    const head = a.content.subarray(0, 65_536).toString('latin1');
+    for (const m of head.matchAll(MESSAGE_ID_LINE)) ids.add(m[1]!.trim());
+  }
+  return [...ids];
+}
+
+/** Parses a raw RFC 5322 message into our own type. Charsets and transfer encodings are mailparser's job. */
+export async function parseMail(raw: Buffer): Promise<InboundMail> {
+  const parsed = await simpleParser(raw, PARSE_OPTIONS);
+  const headers = headerMap(parsed);
+  const defects: string[] = [];
+  const from = addresses(parsed.from);
+  if (!headers.has('from')) defects.push('no From header');
+  else if (from.length === 0 || from.every((a) => !a.address)) defects.push('From header holds no address');
+  const ct = parsed.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
+  const returnPathRaw = headers.get('return-path')?.[0];
+  const refs = parsed.references;
+  const senderList = addresses(parsed.headers.get('sender') as AddressObject | undefined);
+  const attachments: AttachmentInfo[] = parsed.attachments.map((a) => ({
+    contentType: a.contentType.toLowerCase(),
+    filename: a.filename ?? null,
+    size: a.size,
+  }));
+  return {
+    messageId: parsed.messageId ? parsed.messageId.trim() : null,
+    from,
+    sender: senderList[0] ?? null,
+    replyTo: addresses(parsed.replyTo),
+    to: addresses(parsed.to),
+    cc: addresses(parsed.cc),
+    subject: parsed.subject ?? '',
+    date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date.toISOString() : null,
+    inReplyTo: parsed.inReplyTo?.trim() ?? null,
+    references: refs === undefined ? [] : Array.isArray(refs) ? refs : refs.split(/\s+/).filter(Boolean),
+    headers,
+    text: parsed.text ?? '',
+    html: typeof parsed.html === 'string' ? parsed.html : null,
+    contentType: (ct?.value ?? 'text/plain').toLowerCase(),
+    reportType: ct?.params?.['report-type']?.toLowerCase() ?? null,
+    attachments,
+    embeddedMessageIds: embeddedIds(parsed),
+    returnPath: returnPathRaw === undefined ? null : returnPathRaw.replace(/^<|>$/g, '').trim().toLowerCase(),
+    defects,
+  };
+}

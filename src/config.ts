@@ -6,16 +6,61 @@ import { z } from 'zod';
  * The whole configuration, read from the environment once and frozen.
  * A function of `env` (not a module-level singleton) so tests and the CLI pass their own.
  */
+const flag = z.enum(['0', '1', 'true', 'false', 'yes', 'no']).transform((v) => v === '1' || v === 'true' || v === 'yes');
+const seconds = z.coerce.number().int().positive();
+
 const schema = z.object({
   COUNTERSIGN_DB: z.string().min(1).default('./var/countersign.sqlite'),
   COUNTERSIGN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  COUNTERSIGN_LOG_PRETTY: z.enum(['0', '1', 'true', 'false', '']).default('0'),
+  COUNTERSIGN_LOG_PRETTY: flag.default(false),
+  COUNTERSIGN_IMAP_URL: z.string().optional(),
+  COUNTERSIGN_IMAP_PASSWORD: z.string().optional(),
+  COUNTERSIGN_POLL_SECONDS: seconds.default(60),
+  COUNTERSIGN_IDLE_RESTART_SECONDS: seconds.default(240),
+  COUNTERSIGN_MAILDIR: z.string().min(1).default('./var/maildir'),
+  COUNTERSIGN_MAX_MESSAGE_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  COUNTERSIGN_MOVE: flag.default(true),
+  COUNTERSIGN_FOLDER_PROCESSED: z.string().min(1).default('Countersign/Processed'),
+  COUNTERSIGN_FOLDER_FLAGGED: z.string().min(1).default('Countersign/Flagged'),
+  COUNTERSIGN_FOLDER_IGNORED: z.string().min(1).default('Countersign/Ignored'),
+  COUNTERSIGN_RAW_RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
+  COUNTERSIGN_AUTHSERV_ID: z.string().min(1).optional(),
+  COUNTERSIGN_VERIFY_DKIM: flag.default(false),
+  COUNTERSIGN_FROM: z.email({ message: 'must be an email address' }).default('apipartners@countersign.invalid'),
+  COUNTERSIGN_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
+  COUNTERSIGN_FLAG_TTL_DAYS: z.coerce.number().int().positive().default(14),
+  COUNTERSIGN_TEST_CRASH_AT: z.enum(['after_parse', 'after_commit']).optional(),
 });
+
+export interface ImapConfig {
+  secure: boolean;
+  host: string;
+  port: number;
+  user: string;
+  pass: string;
+  mailbox: string;
+  /** The URL without its password: how the mailbox is named in logs and the database. */
+  display: string;
+}
 
 export type Config = Readonly<{
   dbPath: string;
   logLevel: z.infer<typeof schema>['COUNTERSIGN_LOG_LEVEL'];
   logPretty: boolean;
+  imap: ImapConfig | null;
+  pollSeconds: number;
+  idleRestartSeconds: number;
+  maildir: string;
+  maxMessageBytes: number;
+  move: boolean;
+  folders: { processed: string; flagged: string; ignored: string };
+  rawRetentionDays: number;
+  authservId: string | null;
+  verifyDkim: boolean;
+  from: string;
+  minConfidence: number;
+  flagTtlDays: number;
+  testCrashAt: 'after_parse' | 'after_commit' | null;
 }>;
 
 export class ConfigError extends Error {
@@ -25,17 +70,37 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads `NAME` or, when `NAME_FILE` is set, the trimmed content of that file (for secrets). */
+/** Reads `NAME` or, when `NAME_FILE` is set, the content of that file without its final newline. */
 export function readSecret(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const file = env[`${name}_FILE`];
   if (file) {
     try {
       return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
     } catch (err) {
-      throw new ConfigError(`${name}_FILE`, `cannot read ${file}: ${(err as Error).message}`);
+      throw new ConfigError(`${name}_FILE`, `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   }
-  return env[name];
+  return env[name] || undefined;
+}
+
+/** `imap://user:pass@host:port/MAILBOX` or `imaps://…`; user and password percent-encoded. */
+export function parseImapUrl(value: string, password: string | undefined): ImapConfig {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError('COUNTERSIGN_IMAP_URL', 'is not a URL (expected imap://user@host:port/MAILBOX or imaps://…)');
+  }
+  if (url.protocol !== 'imap:' && url.protocol !== 'imaps:') throw new ConfigError('COUNTERSIGN_IMAP_URL', `scheme must be imap or imaps, not ${url.protocol.replace(':', '')}`);
+  if (!url.hostname) throw new ConfigError('COUNTERSIGN_IMAP_URL', 'names no host');
+  if (!url.username) throw new ConfigError('COUNTERSIGN_IMAP_URL', 'names no user (imap://USER@host/…)');
+  const secure = url.protocol === 'imaps:';
+  const pass = url.password ? decodeURIComponent(url.password) : password;
+  if (!pass) throw new ConfigError('COUNTERSIGN_IMAP_PASSWORD', 'no password: put it in the URL, COUNTERSIGN_IMAP_PASSWORD or COUNTERSIGN_IMAP_PASSWORD_FILE');
+  const mailbox = decodeURIComponent(url.pathname.replace(/^\//, '')) || 'INBOX';
+  const port = url.port ? Number(url.port) : secure ? 993 : 143;
+  const user = decodeURIComponent(url.username);
+  return { secure, host: url.hostname.replace(/^\[|\]$/g, ''), port, user, pass, mailbox, display: `${url.protocol}//${encodeURIComponent(user)}@${url.host}/${mailbox}` };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -53,6 +118,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze({
     dbPath: c.COUNTERSIGN_DB === ':memory:' ? ':memory:' : path.resolve(c.COUNTERSIGN_DB),
     logLevel: c.COUNTERSIGN_LOG_LEVEL,
-    logPretty: c.COUNTERSIGN_LOG_PRETTY === '1' || c.COUNTERSIGN_LOG_PRETTY === 'true',
+    logPretty: c.COUNTERSIGN_LOG_PRETTY,
+    imap: c.COUNTERSIGN_IMAP_URL ? parseImapUrl(c.COUNTERSIGN_IMAP_URL, readSecret(env, 'COUNTERSIGN_IMAP_PASSWORD')) : null,
+    pollSeconds: c.COUNTERSIGN_POLL_SECONDS,
+    idleRestartSeconds: c.COUNTERSIGN_IDLE_RESTART_SECONDS,
+    maildir: path.resolve(c.COUNTERSIGN_MAILDIR),
+    maxMessageBytes: c.COUNTERSIGN_MAX_MESSAGE_BYTES,
+    move: c.COUNTERSIGN_MOVE,
+    folders: { processed: c.COUNTERSIGN_FOLDER_PROCESSED, flagged: c.COUNTERSIGN_FOLDER_FLAGGED, ignored: c.COUNTERSIGN_FOLDER_IGNORED },
+    rawRetentionDays: c.COUNTERSIGN_RAW_RETENTION_DAYS,
+    authservId: c.COUNTERSIGN_AUTHSERV_ID ?? null,
+    verifyDkim: c.COUNTERSIGN_VERIFY_DKIM,
+    from: c.COUNTERSIGN_FROM.toLowerCase(),
+    minConfidence: c.COUNTERSIGN_MIN_CONFIDENCE,
+    flagTtlDays: c.COUNTERSIGN_FLAG_TTL_DAYS,
+    testCrashAt: c.COUNTERSIGN_TEST_CRASH_AT ?? null,
   });
 }

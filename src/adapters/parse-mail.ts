@@ -1,5 +1,6 @@
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import type { AttachmentInfo, InboundMail, MailAddress } from '../core/inbound-mail.js';
+import { htmlToText } from './html-text.js';
 
 const PARSE_OPTIONS = {
   // We convert HTML ourselves (html-to-text) where the decision needs it; mailparser's own
@@ -83,7 +84,8 @@ export async function parseMail(raw: Buffer): Promise<InboundMail> {
     inReplyTo: parsed.inReplyTo?.trim() ?? null,
     references: refs === undefined ? [] : Array.isArray(refs) ? refs : refs.split(/\s+/).filter(Boolean),
     headers,
-    text: parsed.text ?? '',
+    // HTML-only mail is read as the text a person sees (quoted history dropped).
+    text: parsed.text?.trim() ? parsed.text : typeof parsed.html === 'string' ? htmlToText(parsed.html) : '',
     html: typeof parsed.html === 'string' ? parsed.html : null,
     contentType: (ct?.value ?? 'text/plain').toLowerCase(),
     reportType: ct?.params?.['report-type']?.toLowerCase() ?? null,

@@ -7,6 +7,9 @@ import { registerLogCommand } from './log-command.js';
 import { CliError } from './output.js';
 import { registerRegistryCommand } from './registry-command.js';
 import { registerStatusCommand } from './status-command.js';
+import { registerRunCommand } from './run-command.js';
+import { registerShadowCommand } from './shadow-command.js';
+import { registerClassifyCommand } from './classify-command.js';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('countersign')
@@ -17,11 +20,14 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride()
     // So that `log verify --json` gives --json to verify, not to log.
     .enablePositionalOptions();
+  registerRunCommand(program, ctx);
+  registerClassifyCommand(program, ctx);
   registerStatusCommand(program, ctx);
   registerLogCommand(program, ctx);
   registerRegistryCommand(program, ctx);
   registerAppCommand(program, ctx);
   registerIntegrationCommand(program, ctx);
+  registerShadowCommand(program, ctx);
   return program;
 }
 

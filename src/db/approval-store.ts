@@ -10,7 +10,7 @@ import {
 } from '../core/approval-state.js';
 import { err, ok, type Result } from '../core/result.js';
 import type { Db } from './open-db.js';
-import { appendEvent, type CauseType } from './event-log.js';
+import { appendEvent, type CauseType, type Tx } from './event-log.js';
 import { apps, clients, integrations, outbox, staff } from './schema.js';
 
 export interface StepRequest {
@@ -48,64 +48,64 @@ const OUTBOX_KIND: Readonly<Record<Effect['kind'], string>> = {
  * one transaction, or nothing does. An integration not yet in the database is `pending`.
  */
 export function applyStep(db: Db, req: StepRequest): Result<StepApplied, StepRefusal> {
+  return db.transaction((tx) => applyStepTx(tx, req), { behavior: 'immediate' });
+}
+
+/** The same, inside a transaction the caller holds (the message store records the message with it). */
+export function applyStepTx(tx: Tx, req: StepRequest): Result<StepApplied, StepRefusal> {
   const at = (req.now ?? new Date()).toISOString();
-  return db.transaction(
-    (tx): Result<StepApplied, StepRefusal> => {
-      const app = tx.select().from(apps).where(eq(apps.id, req.appId)).get();
-      if (!app) return err({ kind: 'unknown_app', app: req.appId });
-      const client = tx.select({ id: clients.id }).from(clients).where(eq(clients.id, req.clientId)).get();
-      if (!client) return err({ kind: 'unknown_client', client: req.clientId });
-      const current = tx
-        .select()
-        .from(integrations)
-        .where(and(eq(integrations.appId, req.appId), eq(integrations.clientId, req.clientId)))
-        .get();
-      const stage = (current?.stage ?? 'pending') as Stage;
-      const t = transition({
-        stage,
-        step: req.step,
-        actor: req.actor,
-        ...(req.betaParts ? { betaParts: req.betaParts } : {}),
-        readiness: {
-          portalApproved: app.portalApproved,
-          termsSigned: app.termsSigned,
-          sandboxDone: app.sandboxDone,
-          preBetaDone: app.preBetaDone,
-        },
-      });
-      if (!t.ok) return t;
-      let integrationId: number;
-      if (current) {
-        tx.update(integrations).set({ stage: t.value.to, stageSince: at }).where(eq(integrations.id, current.id)).run();
-        integrationId = current.id;
-      } else {
-        integrationId = tx
-          .insert(integrations)
-          .values({ appId: req.appId, clientId: req.clientId, stage: t.value.to, stageSince: at })
-          .returning({ id: integrations.id })
-          .get().id;
-      }
-      const { seq } = appendEvent(tx, {
-        at,
-        kind: 'stage_change',
-        integrationId,
-        appId: req.appId,
-        clientId: req.clientId,
-        fromStage: t.value.from,
-        toStage: t.value.to,
-        causeType: req.cause.type,
-        causeRef: req.cause.ref ?? null,
-        actor: req.actorAddress,
-        evidence: req.evidence,
-      });
-      const outboxIds = t.value.effects.map(
-        (e) =>
-          tx.insert(outbox).values({ kind: OUTBOX_KIND[e.kind], integrationId, eventSeq: seq, createdAt: at }).returning({ id: outbox.id }).get().id,
-      );
-      return ok({ seq, integrationId, from: t.value.from, to: t.value.to, outboxIds });
+  const app = tx.select().from(apps).where(eq(apps.id, req.appId)).get();
+  if (!app) return err({ kind: 'unknown_app', app: req.appId });
+  const client = tx.select({ id: clients.id }).from(clients).where(eq(clients.id, req.clientId)).get();
+  if (!client) return err({ kind: 'unknown_client', client: req.clientId });
+  const current = tx
+    .select()
+    .from(integrations)
+    .where(and(eq(integrations.appId, req.appId), eq(integrations.clientId, req.clientId)))
+    .get();
+  const stage = (current?.stage ?? 'pending') as Stage;
+  const t = transition({
+    stage,
+    step: req.step,
+    actor: req.actor,
+    ...(req.betaParts ? { betaParts: req.betaParts } : {}),
+    readiness: {
+      portalApproved: app.portalApproved,
+      termsSigned: app.termsSigned,
+      sandboxDone: app.sandboxDone,
+      preBetaDone: app.preBetaDone,
     },
-    { behavior: 'immediate' },
+  });
+  if (!t.ok) return t;
+  let integrationId: number;
+  if (current) {
+    tx.update(integrations).set({ stage: t.value.to, stageSince: at }).where(eq(integrations.id, current.id)).run();
+    integrationId = current.id;
+  } else {
+    integrationId = tx
+      .insert(integrations)
+      .values({ appId: req.appId, clientId: req.clientId, stage: t.value.to, stageSince: at })
+      .returning({ id: integrations.id })
+      .get().id;
+  }
+  const { seq } = appendEvent(tx, {
+    at,
+    kind: 'stage_change',
+    integrationId,
+    appId: req.appId,
+    clientId: req.clientId,
+    fromStage: t.value.from,
+    toStage: t.value.to,
+    causeType: req.cause.type,
+    causeRef: req.cause.ref ?? null,
+    actor: req.actorAddress,
+    evidence: req.evidence,
+  });
+  const outboxIds = t.value.effects.map(
+    (e) =>
+      tx.insert(outbox).values({ kind: OUTBOX_KIND[e.kind], integrationId, eventSeq: seq, createdAt: at }).returning({ id: outbox.id }).get().id,
   );
+  return ok({ seq, integrationId, from: t.value.from, to: t.value.to, outboxIds });
 }
 
 export type GaRefusal =

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Registered staff addresses (lower-case): may confirm flagged mail by reply. */
 export const staff = sqliteTable('staff', {
@@ -110,8 +110,130 @@ export const outbox = sqliteTable(
     eventSeq: integer('event_seq').references(() => events.seq),
     status: text('status').notNull().default('queued'),
     createdAt: text('created_at').notNull(),
+    /** Fixed when the row is written, so a resend after a crash carries the same Message-ID. */
+    messageId: text('message_id'),
   },
-  (t) => [uniqueIndex('outbox_event_kind').on(t.eventSeq, t.kind)],
+  (t) => [uniqueIndex('outbox_event_kind').on(t.eventSeq, t.kind), index('outbox_message_id').on(t.messageId)],
 );
 
-export const schema = { staff, clients, clientDomains, partners, apps, integrations, events, logHead, outbox };
+/** Every message received, with exactly one outcome. */
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    receivedAt: text('received_at').notNull(),
+    mailbox: text('mailbox').notNull(),
+    messageId: text('message_id'),
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+    fromAddress: text('from_address'),
+    subject: text('subject'),
+    date: text('date'),
+    /** applied | flagged | ignored | duplicate | failed */
+    outcome: text('outcome').notNull(),
+    intent: text('intent'),
+    appId: text('app_id'),
+    clientId: text('client_id'),
+    confidence: real('confidence'),
+    /** JSON array of reason objects (src/core/reasons.ts). */
+    reasons: text('reasons').notNull().default('[]'),
+    /** JSON: sender verdict, matched phrases, blockers, beta parts, step, the client's new text. */
+    decision: text('decision').notNull().default('{}'),
+    eventSeq: integer('event_seq').references(() => events.seq),
+    duplicateOf: integer('duplicate_of'),
+  },
+  (t) => [index('messages_message_id').on(t.messageId), index('messages_sha256').on(t.sha256), index('messages_outcome').on(t.outcome)],
+);
+
+/**
+ * Where a message was seen: (mailbox, UIDVALIDITY:UID) for IMAP, (maildir, unique name) for Maildir.
+ * `markedAt` is set once the server was told (\Seen, moved); a crash before that is finished on restart.
+ */
+export const messageLocations = sqliteTable(
+  'message_locations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    messageRow: integer('message_row')
+      .notNull()
+      .references(() => messages.id),
+    mailbox: text('mailbox').notNull(),
+    key: text('key').notNull(),
+    uidValidity: integer('uid_validity'),
+    uid: integer('uid'),
+    targetFolder: text('target_folder'),
+    markedAt: text('marked_at'),
+  },
+  (t) => [uniqueIndex('message_locations_mailbox_key').on(t.mailbox, t.key), index('message_locations_row').on(t.messageRow)],
+);
+
+/** The raw messages, gzip-compressed and addressed by their SHA-256: the evidence of what was approved. */
+export const rawMessages = sqliteTable('raw_messages', {
+  sha256: text('sha256').primaryKey(),
+  gz: blob('gz', { mode: 'buffer' }).notNull(),
+  size: integer('size').notNull(),
+  /** false when only the head of an oversized message was kept. */
+  complete: integer('complete', { mode: 'boolean' }).notNull(),
+  storedAt: text('stored_at').notNull(),
+});
+
+/** Anything staff must look at: a flagged message, a held or bounced mail, a withdrawal, GA readiness. */
+export const flags = sqliteTable(
+  'flags',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    token: text('token').notNull(),
+    kind: text('kind').notNull(),
+    messageRow: integer('message_row').references(() => messages.id),
+    outboxId: integer('outbox_id').references(() => outbox.id),
+    appId: text('app_id'),
+    clientId: text('client_id'),
+    /** JSON: the proposed step, or null. */
+    proposal: text('proposal'),
+    reasons: text('reasons').notNull().default('[]'),
+    status: text('status').notNull().default('open'),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    resolvedAt: text('resolved_at'),
+    resolvedBy: text('resolved_by'),
+  },
+  (t) => [uniqueIndex('flags_token').on(t.token), index('flags_status').on(t.status)],
+);
+
+/** Shadow mode: what Countersign would have decided, recorded apart from everything real. */
+export const shadowDecisions = sqliteTable(
+  'shadow_decisions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    mailbox: text('mailbox').notNull(),
+    key: text('key').notNull(),
+    decidedAt: text('decided_at').notNull(),
+    messageId: text('message_id'),
+    sha256: text('sha256').notNull(),
+    fromAddress: text('from_address'),
+    subject: text('subject'),
+    action: text('action').notNull(),
+    intent: text('intent'),
+    appId: text('app_id'),
+    clientId: text('client_id'),
+    confidence: real('confidence'),
+    reasons: text('reasons').notNull().default('[]'),
+  },
+  (t) => [uniqueIndex('shadow_mailbox_key').on(t.mailbox, t.key)],
+);
+
+export const schema = {
+  staff,
+  clients,
+  clientDomains,
+  partners,
+  apps,
+  integrations,
+  events,
+  logHead,
+  outbox,
+  messages,
+  messageLocations,
+  rawMessages,
+  flags,
+  shadowDecisions,
+};

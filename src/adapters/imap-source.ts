@@ -1,0 +1,191 @@
+import { createHash } from 'node:crypto';
+import { ImapFlow } from 'imapflow';
+import type { ImapConfig } from '../config.js';
+import type { FolderKey, Location } from '../db/message-store.js';
+import type { Incoming } from '../daemon/message-processor.js';
+import type { MailSource } from '../daemon/mail-source.js';
+import type { Logger } from '../logger.js';
+import { OVERSIZE_HEAD_BYTES, readLimited } from './read-limited.js';
+
+export interface ImapSourceOptions {
+  move: boolean;
+  folders: Record<FolderKey, string>;
+  maxMessageBytes: number;
+  /** Read-only (EXAMINE): no flags, no moves. */
+  readOnly: boolean;
+  idleRestartMs: number;
+  /** Which UIDs are already finished, for a mailbox where handled mail stays in place. */
+  isMarked: (key: string) => boolean;
+  logger: Logger;
+}
+
+const BATCH_MESSAGES = 100;
+const BATCH_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The mailbox over IMAP (imapflow). Messages are fetched in batches bounded by count and bytes;
+ * IMAP commands cannot run inside a FETCH, so marks are queued and carried out between batches.
+ */
+export class ImapSource implements MailSource {
+  readonly mailbox: string;
+  private client: ImapFlow | null = null;
+  private uidValidity = 0;
+  private delimiter = '/';
+  private queue: { uid: number; key: string; folder: FolderKey }[] = [];
+  private done: string[] = [];
+
+  constructor(
+    private readonly imap: ImapConfig,
+    private readonly opts: ImapSourceOptions,
+  ) {
+    this.mailbox = imap.display;
+  }
+
+  private get c(): ImapFlow {
+    if (!this.client || !this.client.usable) throw Object.assign(new Error('IMAP connection is not usable'), { code: 'NoConnection' });
+    return this.client;
+  }
+
+  async open(): Promise<void> {
+    const client = new ImapFlow({
+      host: this.imap.host,
+      port: this.imap.port,
+      secure: this.imap.secure,
+      auth: { user: this.imap.user, pass: this.imap.pass },
+      logger: false,
+      disableAutoIdle: true,
+      // IDLE connections hang silently in the wild: restart IDLE every few minutes.
+      maxIdleTime: this.opts.idleRestartMs,
+      connectionTimeout: 15_000,
+      greetingTimeout: 15_000,
+      socketTimeout: 10 * 60_000,
+    });
+    // Without a listener an 'error' event would end the process; the run loop reconnects instead.
+    client.on('error', (err: Error) => this.opts.logger.debug({ err: { message: err.message, code: (err as { code?: string }).code } }, 'imap connection error'));
+    await client.connect();
+    this.client = client;
+    const mb = await client.mailboxOpen(this.imap.mailbox, { readOnly: this.opts.readOnly });
+    this.uidValidity = Number(mb.uidValidity);
+    this.delimiter = mb.delimiter || '/';
+    if (this.opts.move && !this.opts.readOnly) {
+      for (const folder of Object.values(this.opts.folders)) {
+        try {
+          await client.mailboxCreate(folder.split('/'));
+        } catch (e) {
+          // ALREADYEXISTS is fine; anything else surfaces when the move is tried.
+          this.opts.logger.debug({ folder, err: (e as Error).message }, 'mailbox create');
+        }
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    const c = this.client;
+    this.client = null;
+    if (!c) return;
+    try {
+      if (c.usable) await c.logout();
+    } catch {
+      /* closing anyway */
+    }
+    c.close();
+  }
+
+  private folderPath(folder: FolderKey): string {
+    return this.opts.folders[folder].split('/').join(this.delimiter);
+  }
+
+  private loc(uid: number): Location {
+    return { mailbox: this.mailbox, key: `${this.uidValidity}:${uid}`, uidValidity: this.uidValidity, uid };
+  }
+
+  async *pending(): AsyncIterable<Incoming> {
+    const found = await this.c.search({ all: true }, { uid: true });
+    const uids = (Array.isArray(found) ? found : []).filter((u) => !this.opts.isMarked(`${this.uidValidity}:${u}`)).sort((a, b) => a - b);
+    for (let i = 0; i < uids.length; i += BATCH_MESSAGES) {
+      const slice = uids.slice(i, i + BATCH_MESSAGES);
+      const sizes = new Map<number, number>();
+      for (const m of await this.c.fetchAll(slice.join(','), { uid: true, size: true }, { uid: true })) sizes.set(m.uid, m.size ?? 0);
+      const normal: number[][] = [[]];
+      let bytes = 0;
+      const oversized: number[] = [];
+      for (const uid of slice) {
+        if (!sizes.has(uid)) continue; // expunged meanwhile
+        const size = sizes.get(uid)!;
+        if (size > this.opts.maxMessageBytes) {
+          oversized.push(uid);
+          continue;
+        }
+        if (bytes + size > BATCH_BYTES && normal.at(-1)!.length > 0) {
+          normal.push([]);
+          bytes = 0;
+        }
+        normal.at(-1)!.push(uid);
+        bytes += size;
+      }
+      for (const group of normal.filter((g) => g.length > 0)) {
+        for await (const msg of this.c.fetch(group.join(','), { uid: true, source: true }, { uid: true })) {
+          const raw = msg.source ?? Buffer.alloc(0);
+          yield { loc: this.loc(msg.uid), raw, size: raw.length, sha256: createHash('sha256').update(raw).digest('hex'), complete: true };
+        }
+        await this.flushQueue();
+      }
+      for (const uid of oversized) {
+        // Streamed and hashed, keeping only the head: a 30 MB message costs 64 KB here.
+        const dl = await this.c.download(String(uid), undefined, { uid: true });
+        if (!('content' in dl) || !dl.content) continue;
+        const r = await readLimited(dl.content, OVERSIZE_HEAD_BYTES);
+        yield { loc: this.loc(uid), raw: r.raw, size: r.size, sha256: r.sha256, complete: false };
+        await this.flushQueue();
+      }
+    }
+  }
+
+  async mark(loc: Location, folder: FolderKey): Promise<void> {
+    if (this.opts.readOnly) return;
+    this.queue.push({ uid: loc.uid!, key: loc.key, folder });
+  }
+
+  private async flushQueue(): Promise<void> {
+    const items = this.queue.splice(0);
+    if (items.length === 0) return;
+    try {
+      await this.c.messageFlagsAdd(items.map((i) => i.uid).join(','), ['\\Seen'], { uid: true });
+      if (this.opts.move) {
+        for (const folder of ['processed', 'flagged', 'ignored'] as const) {
+          const uids = items.filter((i) => i.folder === folder).map((i) => i.uid);
+          if (uids.length > 0) await this.c.messageMove(uids.join(','), this.folderPath(folder), { uid: true });
+        }
+      }
+    } catch (e) {
+      // Recorded but not filed: the next pass finds them again and only files them.
+      this.queue.unshift(...items);
+      throw e;
+    }
+    this.done.push(...items.map((i) => i.key));
+  }
+
+  async flush(): Promise<string[]> {
+    await this.flushQueue();
+    return this.done.splice(0);
+  }
+
+  waitForChange(ms: number, signal: AbortSignal): Promise<void> {
+    const client = this.c;
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        client.off('exists', finish);
+        client.off('close', finish);
+        signal.removeEventListener('abort', finish);
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      client.on('exists', finish);
+      client.on('close', finish);
+      signal.addEventListener('abort', finish, { once: true });
+      // IDLE (RFC 2177): the server tells us of new mail at once. Ended by the next command.
+      client.idle().catch(() => finish());
+    });
+  }
+}

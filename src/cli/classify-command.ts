@@ -1,0 +1,64 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { parseMail } from '../adapters/parse-mail.js';
+import type { Decision } from '../core/decide.js';
+import { explainReason, type Reason } from '../core/reasons.js';
+import { buildProcessorDeps } from '../daemon/build-processor.js';
+import { decideMessage } from '../daemon/decide-message.js';
+import { loadDecisionContext } from '../db/load-decision-context.js';
+import type { CliContext } from './context.js';
+import { CliError } from './output.js';
+
+interface Line {
+  file: string;
+  intent: string;
+  app: string | null;
+  client: string | null;
+  sender: 'verified' | 'unverified' | 'unknown';
+  automated: boolean;
+  decision: 'apply' | 'flag' | 'ignore';
+  confidence: number;
+  reasons: string[];
+}
+
+const codes = (rs: Reason[]) => rs.map((r) => r.code);
+
+export function registerClassifyCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('classify')
+    .description('the full decision for each .eml file against the current database; changes nothing, sends nothing')
+    .argument('<files...>', 'raw RFC 5322 messages')
+    .option('--json', 'one JSON object per line: file, intent, app, client, sender, automated, decision, confidence, reasons')
+    .action(async (files: string[], opts: { json?: boolean }) => {
+      const deps = buildProcessorDeps(ctx.config, ctx.db, ctx.logger);
+      const dctx = loadDecisionContext(ctx.db, { ownAddresses: [ctx.config.from], minConfidence: ctx.config.minConfidence });
+      let unreadable = 0;
+      for (const file of files) {
+        let raw: Buffer;
+        try {
+          raw = await readFile(file);
+        } catch (e) {
+          unreadable++;
+          ctx.out.stderr(`countersign: cannot open ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+          continue;
+        }
+        let line: Line;
+        let d: Decision | null = null;
+        try {
+          const mail = await parseMail(raw);
+          d = await decideMessage(raw, mail, dctx, deps);
+          line = { file, intent: d.intent, app: d.app, client: d.client, sender: d.senderSummary, automated: d.automated !== null, decision: d.action, confidence: d.confidence, reasons: codes(d.reasons) };
+        } catch (e) {
+          line = { file, intent: 'other', app: null, client: null, sender: 'unknown', automated: false, decision: 'flag', confidence: 0, reasons: ['unparseable'] };
+          if (!opts.json) ctx.out.stderr(`${file}: ${(e as Error).message}\n`);
+        }
+        if (opts.json) ctx.out.stdout(`${JSON.stringify(line)}\n`);
+        else {
+          ctx.out.stdout(`${file}: ${line.decision.toUpperCase()} ${line.intent}${line.app ? ` ${line.app}` : ''}${line.client ? ` at ${line.client}` : ''} (sender ${line.sender}, confidence ${line.confidence})\n`);
+          for (const r of d?.reasons ?? []) ctx.out.stdout(`  - ${explainReason(r)}\n`);
+        }
+      }
+      if (unreadable > 0 && unreadable === files.length) throw new CliError(`no file could be opened (${unreadable})`);
+      if (unreadable > 0) process.exitCode = 1;
+    });
+}

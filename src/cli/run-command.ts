@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { buildProcessorDeps } from '../daemon/build-processor.js';
+import { runDaemon } from '../daemon/run-daemon.js';
+import type { CliContext } from './context.js';
+import { CliError } from './output.js';
+
+export function registerRunCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('run')
+    .description('the daemon: watch the mailbox (IMAP IDLE, or the local Maildir), decide each message, record it, file it')
+    .option('--once', 'handle everything pending, then exit (0 unless the mailbox cannot be reached)')
+    .option('--shadow', 'read the mailbox read-only and only record what would have been decided (see `shadow report`)')
+    .action(async (opts: { once?: boolean; shadow?: boolean }) => {
+      const config = ctx.config;
+      const logger = ctx.logger.child({ component: 'daemon' });
+      const controller = new AbortController();
+      const stop = (sig: string) => {
+        if (!controller.signal.aborted) logger.info({ signal: sig }, 'stopping: finishing the message in hand');
+        controller.abort();
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+      const deps = buildProcessorDeps(config, ctx.db, logger);
+      try {
+        await runDaemon(config, deps, { once: opts.once === true, shadow: opts.shadow === true, signal: controller.signal });
+      } catch (e) {
+        throw new CliError(`the mailbox cannot be reached: ${(e as Error).message}`);
+      }
+    });
+}

@@ -1,0 +1,154 @@
+import { describeBetaPart, explainRefusal, type BetaConsentPart, type TransitionRefusal } from './approval-state.js';
+import type { AutomatedSignal } from './automated-mail.js';
+import type { BlockerKind, Intent } from './classify.js';
+import type { SenderVerdict } from './sender-policy.js';
+
+type SenderProblem = Exclude<SenderVerdict, { kind: 'verified' }>;
+type Prefixed<T extends { kind: string }> = T extends { kind: infer K extends string } ? Omit<T, 'kind'> & { code: `sender_${K}` } : never;
+
+/** Every reason to ignore or flag a message: one union, explained in one exhaustive switch. */
+export type Reason =
+  // Automated mail (RFC 3834 auto-replies, RFC 3464 delivery reports, lists): ignored, never answered.
+  | (AutomatedSignal extends infer A ? (A extends { code: string } ? A : never) : never)
+  | { code: 'own_mail'; address: string }
+  | { code: 'duplicate_message'; messageId: string }
+  // The message itself.
+  | { code: 'too_large'; size: number; limit: number }
+  | { code: 'unparseable'; detail: string }
+  | { code: 'malformed'; defect: string }
+  | { code: 'processing_error'; detail: string }
+  // Who sent it.
+  | Prefixed<SenderProblem>
+  // What it says.
+  | { code: 'no_approval_found' }
+  | { code: 'blocked'; kind: BlockerKind; cue: string; sentence: string }
+  | { code: 'multiple_intents'; intents: Intent[] }
+  | { code: 'low_confidence'; confidence: number }
+  | { code: 'beta_consent_incomplete'; missing: BetaConsentPart[] }
+  | { code: 'withdrawal_requested' }
+  // Which app.
+  | { code: 'app_not_named' }
+  | { code: 'app_inferred'; app: string }
+  | { code: 'app_ambiguous'; apps: string[] }
+  // Where the integration stands.
+  | { code: 'stage_refused'; refusal: TransitionRefusal }
+  // Staff.
+  | { code: 'staff_reply_unmatched' }
+  | { code: 'bounce_of_our_mail'; messageId: string };
+
+export type ReasonCode = Reason['code'];
+
+export function senderReason(v: SenderProblem): Reason {
+  const { kind, ...rest } = v;
+  return { ...rest, code: `sender_${kind}` } as Reason;
+}
+
+/** What happens to a message that has this reason: ignore (silently filed) or flag (to staff). */
+export function disposition(r: Reason): 'ignore' | 'flag' {
+  switch (r.code) {
+    case 'auto_submitted':
+    case 'auto_reply_header':
+    case 'auto_reply_subject':
+    case 'precedence_bulk':
+    case 'mailing_list':
+    case 'delivery_report':
+    case 'mailer_daemon_sender':
+    case 'no_reply_sender':
+    case 'empty_return_path':
+    case 'own_mail':
+    case 'duplicate_message':
+      return 'ignore';
+    default:
+      return 'flag';
+  }
+}
+
+/** Reasons an authenticated client can fix by writing again (issue: tell a client what to fix). */
+export function clientCanFix(r: Reason): boolean {
+  return r.code === 'beta_consent_incomplete' || r.code === 'app_not_named' || (r.code === 'stage_refused' && r.refusal.kind === 'stage_not_reached');
+}
+
+/** One line, in plain words, that staff read in a notification. */
+export function explainReason(r: Reason): string {
+  switch (r.code) {
+    case 'auto_submitted':
+      return `Automated mail: Auto-Submitted: ${r.value} (RFC 3834).`;
+    case 'auto_reply_header':
+      return `An auto-reply: it carries ${r.header}.`;
+    case 'auto_reply_subject':
+      return `An auto-reply by its subject ("${r.subject}").`;
+    case 'precedence_bulk':
+      return `Bulk or list mail: Precedence: ${r.value}.`;
+    case 'mailing_list':
+      return `Mailing-list mail: it carries ${r.header}.`;
+    case 'delivery_report':
+      return `A delivery report (${r.reportType}), not a person's message (RFC 3464).`;
+    case 'mailer_daemon_sender':
+      return `Sent by a mail system (${r.address}), not a person.`;
+    case 'no_reply_sender':
+      return `Sent from a no-reply address (${r.address}).`;
+    case 'empty_return_path':
+      return 'Sent with an empty return path (<>), which only automated notifications use.';
+    case 'own_mail':
+      return `Sent by Countersign itself (${r.address}); ignored to avoid a loop.`;
+    case 'duplicate_message':
+      return `The same message (${r.messageId}) was already handled; this copy changes nothing.`;
+    case 'too_large':
+      return `The message is ${r.size} bytes, over the ${r.limit}-byte limit; it was recorded but not read.`;
+    case 'unparseable':
+      return `The message could not be read: ${r.detail}.`;
+    case 'malformed':
+      return `The message is malformed: ${r.defect}.`;
+    case 'processing_error':
+      return `Countersign failed while handling the message (${r.detail}); it was recorded as failed and nothing was applied.`;
+    case 'sender_no_address':
+      return 'The message has no usable From address.';
+    case 'sender_multiple_from':
+      return `The message names several senders (${r.addresses.join(', ')}).`;
+    case 'sender_lookalike_domain':
+      return `The sender's domain ${r.domain} looks like the registered ${r.resembles} (${r.how.replace('_', ' ')}) but is not it: possible impersonation.`;
+    case 'sender_unlisted_subdomain':
+      return `The sender's domain ${r.domain} is a subdomain of ${r.of} that the registry does not list.`;
+    case 'sender_unknown_domain':
+      return `The sender's domain ${r.domain} belongs to no registered client (a client writing from a new address?).`;
+    case 'sender_display_name_address':
+      return `The sender's display name shows ${r.shown}, but the mail came from ${r.address}.`;
+    case 'sender_forwarded':
+      return `The message was forwarded (${r.how}); the program requires the client to write directly.`;
+    case 'sender_sent_on_behalf':
+      return `The message was sent by ${r.sender} on behalf of ${r.address}.`;
+    case 'sender_not_approver':
+      return `${r.address} is not one of the approvers the registry lists for ${r.client}.`;
+    case 'sender_unverified':
+      return `The sender ${r.address} could not be authenticated: ${r.detail}.`;
+    case 'no_approval_found':
+      return 'No beta consent, production approval, GA sign-off or withdrawal was found in what the client wrote.';
+    case 'blocked':
+      return `Not an approval: the sentence is ${r.kind === 'question' ? 'a question' : r.kind === 'wait' ? 'a request to wait' : r.kind} ("${r.cue}" in "${r.sentence.slice(0, 160)}").`;
+    case 'multiple_intents':
+      return `The message reads as more than one step (${r.intents.join(', ')}); staff must say which.`;
+    case 'low_confidence':
+      return `The wording is not clear enough to act on alone (confidence ${r.confidence}).`;
+    case 'beta_consent_incomplete':
+      return `The beta consent is incomplete: it lacks ${r.missing.map(describeBetaPart).join(' and ')}.`;
+    case 'withdrawal_requested':
+      return 'The client withdraws its consent or approval; only staff may record a withdrawal.';
+    case 'app_not_named':
+      return 'No app is named, and none can be inferred from where the client stands.';
+    case 'app_inferred':
+      return `No app is named; ${r.app} is the only one at the needed stage, so it is proposed for staff to confirm.`;
+    case 'app_ambiguous':
+      return `Several apps are named (${r.apps.join(', ')}).`;
+    case 'stage_refused':
+      return explainRefusal(r.refusal);
+    case 'staff_reply_unmatched':
+      return 'A reply from staff that matches no open flag.';
+    case 'bounce_of_our_mail':
+      return `A delivery report about a mail Countersign sent (${r.messageId}).`;
+    default: {
+      const never: never = r;
+      return never;
+    }
+  }
+}
+

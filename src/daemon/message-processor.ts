@@ -1,0 +1,155 @@
+import { parseMail } from '../adapters/parse-mail.js';
+import type { Config } from '../config.js';
+import type { Decision } from '../core/decide.js';
+import type { InboundMail } from '../core/inbound-mail.js';
+import type { Reason } from '../core/reasons.js';
+import { loadDecisionContext } from '../db/load-decision-context.js';
+import {
+  addLocation,
+  findEarlier,
+  findLocation,
+  findRenumbered,
+  recordMessage,
+  type FolderKey,
+  type Location,
+  type MessageRecord,
+  type Outcome,
+} from '../db/message-store.js';
+import type { Db } from '../db/open-db.js';
+import type { Logger } from '../logger.js';
+import { decideMessage, decisionEvidence, type DecideDeps } from './decide-message.js';
+
+/** One message as a source hands it over. */
+export interface Incoming {
+  loc: Location;
+  /** The whole message, or only its head when it is over the size limit. */
+  raw: Buffer;
+  size: number;
+  sha256: string;
+  complete: boolean;
+}
+
+export interface ProcessorDeps extends DecideDeps {
+  db: Db;
+  config: Pick<Config, 'from' | 'minConfidence' | 'flagTtlDays' | 'maxMessageBytes' | 'testCrashAt'>;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export interface Handled {
+  folder: FolderKey;
+  /** True when the message was recorded before (a restart after commit, or a renumbered mailbox). */
+  alreadyKnown: boolean;
+  outcome: Outcome | null;
+  messageRow: number;
+}
+
+/**
+ * Test seam for the crash tests: `COUNTERSIGN_TEST_CRASH_AT` kills the process at a named point,
+ * as a power cut or `kill -9` would. Never set in production.
+ */
+function crashPoint(deps: ProcessorDeps, point: 'after_parse' | 'after_commit'): void {
+  if (deps.config.testCrashAt === point) process.kill(process.pid, 'SIGKILL');
+}
+
+function baseRecord(inc: Incoming, deps: ProcessorDeps, mail: InboundMail | null): Omit<MessageRecord, 'outcome' | 'reasons'> {
+  return {
+    loc: inc.loc,
+    sha256: inc.sha256,
+    size: inc.size,
+    raw: inc.raw,
+    rawComplete: inc.complete,
+    messageId: mail?.messageId ?? null,
+    fromAddress: mail?.from[0]?.address ?? null,
+    subject: mail?.subject ?? null,
+    date: mail?.date ?? null,
+    now: (deps.now ?? (() => new Date()))(),
+    flagTtlDays: deps.config.flagTtlDays,
+  };
+}
+
+function fromDecision(d: Decision): Pick<MessageRecord, 'outcome' | 'reasons' | 'intent' | 'appId' | 'clientId' | 'confidence' | 'decision' | 'proposal' | 'apply'> {
+  const base = {
+    reasons: d.reasons,
+    intent: d.intent,
+    appId: d.app,
+    clientId: d.client,
+    confidence: d.confidence,
+    decision: decisionEvidence(d),
+    proposal: d.step ? { step: d.step, appId: d.app, clientId: d.client } : null,
+  };
+  if (d.action === 'apply' && d.step && d.app && d.client && d.sender.kind === 'verified') {
+    return {
+      ...base,
+      outcome: 'apply',
+      apply: {
+        step: d.step,
+        appId: d.app,
+        clientId: d.client,
+        actorAddress: d.sender.address,
+        betaParts: d.betaParts,
+        evidence: { matched: d.classification.matched.map((m) => m.text), confidence: d.confidence, sender: d.sender },
+      },
+    };
+  }
+  return { ...base, outcome: d.action === 'ignore' ? 'ignored' : 'flagged' };
+}
+
+/**
+ * Handles one message exactly once: a message already recorded at this location (or renumbered by a
+ * UIDVALIDITY change) is only finished on the server; a new one is parsed, decided and recorded with
+ * all its effects in one transaction. The caller marks the server only after this returns.
+ */
+export async function handleIncoming(deps: ProcessorDeps, inc: Incoming): Promise<Handled> {
+  const { db, logger } = deps;
+  const known = findLocation(db, inc.loc.mailbox, inc.loc.key);
+  if (known) return { folder: (known.targetFolder ?? 'flagged') as FolderKey, alreadyKnown: true, outcome: null, messageRow: known.messageRow };
+  const renumbered = findRenumbered(db, inc.loc, inc.sha256);
+  if (renumbered) {
+    addLocation(db, inc.loc, renumbered.messageRow, (renumbered.targetFolder ?? 'flagged') as FolderKey);
+    return { folder: (renumbered.targetFolder ?? 'flagged') as FolderKey, alreadyKnown: true, outcome: null, messageRow: renumbered.messageRow };
+  }
+
+  let record: MessageRecord;
+  if (!inc.complete) {
+    const reasons: Reason[] = [{ code: 'too_large', size: inc.size, limit: deps.config.maxMessageBytes }];
+    record = { ...baseRecord(inc, deps, null), outcome: 'flagged', reasons };
+  } else {
+    let mail: InboundMail | null = null;
+    try {
+      mail = await parseMail(inc.raw);
+    } catch (e) {
+      record = { ...baseRecord(inc, deps, null), outcome: 'flagged', reasons: [{ code: 'unparseable', detail: (e as Error).message.slice(0, 200) }] };
+    }
+    if (mail) {
+      const earlier = findEarlier(db, mail.messageId, inc.sha256);
+      if (earlier) {
+        record = {
+          ...baseRecord(inc, deps, mail),
+          outcome: 'duplicate',
+          reasons: [{ code: 'duplicate_message', messageId: mail.messageId ?? `sha256:${inc.sha256}` }],
+          duplicateOf: earlier.id,
+        };
+      } else {
+        try {
+          const ctx = loadDecisionContext(db, { ownAddresses: [deps.config.from], minConfidence: deps.config.minConfidence });
+          const d = await decideMessage(inc.raw, mail, ctx, deps);
+          const isBounce = d.automated?.code === 'delivery_report' || d.automated?.code === 'mailer_daemon_sender' || d.automated?.code === 'empty_return_path';
+          const bounced = isBounce ? [...mail.embeddedMessageIds, ...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references] : [];
+          record = { ...baseRecord(inc, deps, mail), ...fromDecision(d), bouncedMessageIds: bounced };
+        } catch (e) {
+          logger.error({ err: e, key: inc.loc.key }, 'decision failed; the message is recorded as failed');
+          record = { ...baseRecord(inc, deps, mail), outcome: 'failed', reasons: [{ code: 'processing_error', detail: (e as Error).message.slice(0, 200) }] };
+        }
+      }
+    }
+  }
+  crashPoint(deps, 'after_parse');
+  const rec = recordMessage(db, record!);
+  crashPoint(deps, 'after_commit');
+  logger.info(
+    { messageRow: rec.messageRow, outcome: rec.outcome, reasons: rec.reasons.map((r) => r.code), event: rec.eventSeq, key: inc.loc.key },
+    `message ${rec.outcome}`,
+  );
+  return { folder: rec.folder, alreadyKnown: false, outcome: rec.outcome, messageRow: rec.messageRow };
+}

@@ -1,0 +1,87 @@
+import { ImapSource } from '../adapters/imap-source.js';
+import { MaildirSource } from '../adapters/maildir-source.js';
+import type { Config } from '../config.js';
+import { markedKeys } from '../db/message-store.js';
+import type { Db } from '../db/open-db.js';
+import { pruneRawMessages } from '../db/prune-raw.js';
+import type { Logger } from '../logger.js';
+import { backoffMs, sleep } from './backoff.js';
+import { drainMailbox } from './drain-mailbox.js';
+import type { MailSource } from './mail-source.js';
+import type { ProcessorDeps } from './message-processor.js';
+
+export interface RunOptions {
+  once: boolean;
+  shadow: boolean;
+  signal: AbortSignal;
+}
+
+export function buildSource(config: Config, db: Db, logger: Logger, shadow: boolean): MailSource {
+  if (!config.imap) {
+    return new MaildirSource(config.maildir, { move: config.move && !shadow, folders: config.folders, maxMessageBytes: config.maxMessageBytes });
+  }
+  let marked: Set<string> | null = null;
+  const source: ImapSource = new ImapSource(config.imap, {
+    move: config.move,
+    folders: config.folders,
+    maxMessageBytes: config.maxMessageBytes,
+    readOnly: shadow,
+    idleRestartMs: config.idleRestartSeconds * 1000,
+    // Where handled mail stays in the mailbox (moving off), what was finished is skipped.
+    isMarked: (key) => !config.move && !shadow && (marked ??= markedKeys(db, source.mailbox)).has(key),
+    logger: logger.child({ component: 'imap' }),
+  });
+  return source;
+}
+
+/**
+ * `countersign run`: drain, deliver, then wait (IDLE or a file watch) until mail arrives or the poll
+ * interval passes, which reconciles anything IDLE missed. Any fault reconnects with backoff; the
+ * daemon never exits on a transient fault. `--once` drains once and returns; it throws only when the
+ * mailbox cannot be reached.
+ */
+export async function runDaemon(config: Config, deps: ProcessorDeps, opts: RunOptions): Promise<void> {
+  const logger = deps.logger;
+  const source = buildSource(config, deps.db, logger, opts.shadow);
+  const log = logger.child({ mailbox: source.mailbox, shadow: opts.shadow || undefined });
+  if (opts.once) {
+    await source.open();
+    try {
+      const r = await drainMailbox(source, deps, { signal: opts.signal, shadow: opts.shadow });
+      log.info(r, 'mailbox drained');
+      if (!opts.shadow) pruneRawMessages(deps.db, config.rawRetentionDays);
+    } finally {
+      await source.close();
+    }
+    return;
+  }
+  let attempt = 0;
+  let lastPrune = 0;
+  while (!opts.signal.aborted) {
+    try {
+      await source.open();
+      if (attempt > 0) log.info({ attempts: attempt }, 'mailbox reconnected');
+      else log.info('mailbox open; waiting for mail');
+      attempt = 0;
+      while (!opts.signal.aborted) {
+        const r = await drainMailbox(source, deps, { signal: opts.signal, shadow: opts.shadow });
+        if (r.handled + r.alreadyKnown > 0) log.info(r, 'mailbox drained');
+        if (!opts.shadow && Date.now() - lastPrune > 86_400_000) {
+          pruneRawMessages(deps.db, config.rawRetentionDays);
+          lastPrune = Date.now();
+        }
+        if (opts.signal.aborted) break;
+        await source.waitForChange(config.pollSeconds * 1000, opts.signal);
+      }
+    } catch (e) {
+      if (opts.signal.aborted) break;
+      attempt++;
+      const wait = backoffMs(attempt);
+      log.warn({ err: { message: (e as Error).message, code: (e as { code?: string }).code }, attempt, retryInMs: wait }, 'mailbox unavailable; retrying');
+      await source.close().catch(() => undefined);
+      await sleep(wait, opts.signal);
+    }
+  }
+  await source.close();
+  log.info('stopped');
+}

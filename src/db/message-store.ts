@@ -1,0 +1,212 @@
+import { gzipSync } from 'node:zlib';
+import { and, eq, inArray, isNotNull, ne } from 'drizzle-orm';
+import type { BetaConsentParts, Step } from '../core/approval-state.js';
+import type { Reason } from '../core/reasons.js';
+import { applyStepTx } from './approval-store.js';
+import type { Tx } from './event-log.js';
+import { newFlagToken } from './flag-token.js';
+import type { Db } from './open-db.js';
+import { flags, messageLocations, messages, outbox, rawMessages } from './schema.js';
+
+export type Outcome = 'applied' | 'flagged' | 'ignored' | 'duplicate' | 'failed';
+export type FolderKey = 'processed' | 'flagged' | 'ignored';
+
+export const FOLDER_OF: Readonly<Record<Outcome, FolderKey>> = {
+  applied: 'processed',
+  flagged: 'flagged',
+  failed: 'flagged',
+  ignored: 'ignored',
+  duplicate: 'ignored',
+};
+
+export interface Location {
+  mailbox: string;
+  key: string;
+  uidValidity?: number;
+  uid?: number;
+}
+
+export interface MessageRecord {
+  loc: Location;
+  sha256: string;
+  size: number;
+  raw: Buffer;
+  rawComplete: boolean;
+  messageId: string | null;
+  fromAddress: string | null;
+  subject: string | null;
+  date: string | null;
+  outcome: Exclude<Outcome, 'applied'> | 'apply';
+  reasons: Reason[];
+  intent?: string | null;
+  appId?: string | null;
+  clientId?: string | null;
+  confidence?: number | null;
+  /** JSON-able summary of the decision, kept as evidence. */
+  decision?: unknown;
+  /** When the decision is to apply: the step, re-checked against the stage inside the transaction. */
+  apply?: { step: Step; appId: string; clientId: string; actorAddress: string; betaParts: BetaConsentParts; evidence: unknown };
+  /** Staff's proposal for a flagged message. */
+  proposal?: { step: Step; appId: string | null; clientId: string | null } | null;
+  duplicateOf?: number | null;
+  /** Message-IDs a delivery report names; matching outgoing mails are marked undelivered. */
+  bouncedMessageIds?: string[];
+  now: Date;
+  flagTtlDays: number;
+}
+
+export interface Recorded {
+  messageRow: number;
+  outcome: Outcome;
+  folder: FolderKey;
+  eventSeq: number | null;
+  reasons: Reason[];
+}
+
+export function findLocation(db: Db, mailbox: string, key: string) {
+  return db.select().from(messageLocations).where(and(eq(messageLocations.mailbox, mailbox), eq(messageLocations.key, key))).get();
+}
+
+/** The earliest message already recorded with this Message-ID, or with these exact bytes. */
+export function findEarlier(db: Db, messageId: string | null, sha256: string) {
+  if (messageId) {
+    const byId = db.select({ id: messages.id }).from(messages).where(eq(messages.messageId, messageId)).orderBy(messages.id).get();
+    if (byId) return byId;
+  }
+  return db.select({ id: messages.id }).from(messages).where(eq(messages.sha256, sha256)).orderBy(messages.id).get();
+}
+
+/**
+ * The same bytes seen in this mailbox under another UIDVALIDITY: the server renumbered its messages
+ * (RFC 3501 §2.3.1.1). That is the message we already handled, not a new arrival.
+ */
+export function findRenumbered(db: Db, loc: Location, sha256: string) {
+  if (loc.uidValidity === undefined) return undefined;
+  return db
+    .select({ messageRow: messageLocations.messageRow, targetFolder: messageLocations.targetFolder })
+    .from(messageLocations)
+    .innerJoin(messages, eq(messages.id, messageLocations.messageRow))
+    .where(and(eq(messageLocations.mailbox, loc.mailbox), eq(messages.sha256, sha256), ne(messageLocations.uidValidity, loc.uidValidity)))
+    .get();
+}
+
+export function addLocation(db: Db, loc: Location, messageRow: number, folder: FolderKey | null): void {
+  db.insert(messageLocations)
+    .values({ messageRow, mailbox: loc.mailbox, key: loc.key, uidValidity: loc.uidValidity ?? null, uid: loc.uid ?? null, targetFolder: folder })
+    .onConflictDoNothing()
+    .run();
+}
+
+export function markLocations(db: Db, mailbox: string, keys: string[], now: Date = new Date()): void {
+  if (keys.length === 0) return;
+  db.update(messageLocations)
+    .set({ markedAt: now.toISOString() })
+    .where(and(eq(messageLocations.mailbox, mailbox), inArray(messageLocations.key, keys)))
+    .run();
+}
+
+/** Keys of this mailbox that are finished on the server (for sources that keep handled mail in place). */
+export function markedKeys(db: Db, mailbox: string): Set<string> {
+  return new Set(
+    db
+      .select({ key: messageLocations.key })
+      .from(messageLocations)
+      .where(and(eq(messageLocations.mailbox, mailbox), isNotNull(messageLocations.markedAt)))
+      .all()
+      .map((r) => r.key),
+  );
+}
+
+function insertFlag(tx: Tx, f: { kind: string; messageRow?: number | null; outboxId?: number | null; appId?: string | null; clientId?: string | null; proposal?: unknown; reasons: unknown; now: Date; ttlDays: number }): void {
+  tx.insert(flags)
+    .values({
+      token: newFlagToken(),
+      kind: f.kind,
+      messageRow: f.messageRow ?? null,
+      outboxId: f.outboxId ?? null,
+      appId: f.appId ?? null,
+      clientId: f.clientId ?? null,
+      proposal: f.proposal === undefined || f.proposal === null ? null : JSON.stringify(f.proposal),
+      reasons: JSON.stringify(f.reasons),
+      createdAt: f.now.toISOString(),
+      expiresAt: new Date(f.now.getTime() + f.ttlDays * 86_400_000).toISOString(),
+    })
+    .run();
+}
+
+/**
+ * Records one message with its outcome and every effect — stage change, event, outgoing mails,
+ * flag, evidence — in one transaction. The server is told only after this returns.
+ */
+export function recordMessage(db: Db, m: MessageRecord): Recorded {
+  return db.transaction(
+    (tx): Recorded => {
+      let outcome: Outcome = m.outcome === 'apply' ? 'applied' : m.outcome;
+      const reasons = [...m.reasons];
+      let eventSeq: number | null = null;
+      if (m.outcome === 'apply' && m.apply) {
+        const r = applyStepTx(tx, {
+          appId: m.apply.appId,
+          clientId: m.apply.clientId,
+          step: m.apply.step,
+          actor: 'client',
+          actorAddress: m.apply.actorAddress,
+          cause: { type: 'message', ref: m.messageId ?? `sha256:${m.sha256}` },
+          betaParts: m.apply.betaParts,
+          evidence: { ...(m.apply.evidence as object), sha256: m.sha256 },
+          now: m.now,
+        });
+        if (r.ok) eventSeq = r.value.seq;
+        else {
+          // The stage moved between the decision and this transaction: never apply blindly.
+          outcome = 'flagged';
+          if (r.error.kind !== 'unknown_app' && r.error.kind !== 'unknown_client') reasons.push({ code: 'stage_refused', refusal: r.error });
+          else reasons.push({ code: 'app_not_named' });
+        }
+      }
+      const row = tx
+        .insert(messages)
+        .values({
+          receivedAt: m.now.toISOString(),
+          mailbox: m.loc.mailbox,
+          messageId: m.messageId,
+          sha256: m.sha256,
+          size: m.size,
+          fromAddress: m.fromAddress,
+          subject: m.subject,
+          date: m.date,
+          outcome,
+          intent: m.intent ?? null,
+          appId: m.appId ?? null,
+          clientId: m.clientId ?? null,
+          confidence: m.confidence ?? null,
+          reasons: JSON.stringify(reasons),
+          decision: JSON.stringify(m.decision ?? {}),
+          eventSeq,
+          duplicateOf: m.duplicateOf ?? null,
+        })
+        .returning({ id: messages.id })
+        .get();
+      const folder = FOLDER_OF[outcome];
+      tx.insert(messageLocations)
+        .values({ messageRow: row.id, mailbox: m.loc.mailbox, key: m.loc.key, uidValidity: m.loc.uidValidity ?? null, uid: m.loc.uid ?? null, targetFolder: folder })
+        .run();
+      tx.insert(rawMessages)
+        .values({ sha256: m.sha256, gz: gzipSync(m.raw, { level: 6 }), size: m.size, complete: m.rawComplete, storedAt: m.now.toISOString() })
+        .onConflictDoNothing()
+        .run();
+      if (outcome === 'flagged' || outcome === 'failed') {
+        insertFlag(tx, { kind: 'message', messageRow: row.id, appId: m.appId ?? null, clientId: m.clientId ?? null, proposal: m.proposal ?? null, reasons, now: m.now, ttlDays: m.flagTtlDays });
+      }
+      if (m.bouncedMessageIds && m.bouncedMessageIds.length > 0) {
+        const ours = tx.select().from(outbox).where(inArray(outbox.messageId, m.bouncedMessageIds)).all();
+        for (const o of ours) {
+          tx.update(outbox).set({ status: 'undelivered' }).where(eq(outbox.id, o.id)).run();
+          insertFlag(tx, { kind: 'bounce', messageRow: row.id, outboxId: o.id, reasons: [{ code: 'bounce_of_our_mail', messageId: o.messageId }], now: m.now, ttlDays: m.flagTtlDays });
+        }
+      }
+      return { messageRow: row.id, outcome, folder, eventSeq, reasons };
+    },
+    { behavior: 'immediate' },
+  );
+}

@@ -1,99 +1,70 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { explainRefusal } from '../core/approval-state.js';
-import { applyStep, type StepRequest } from '../db/approval-store.js';
-import { openDb } from '../db/open-db.js';
 import { CliContext } from '../cli/context.js';
 import { runCli } from '../cli/main.js';
+import { explainReason, type Reason } from '../core/reasons.js';
+import { openDb } from '../db/open-db.js';
 import { importRegistry } from '../registry/import-registry.js';
 import { formatProblem, loadRegistry } from '../registry/load-registry.js';
+import { DEMO_AUTHSERV_ID, DEMO_MAIL, renderDemoMail } from './demo-mail.js';
 import { writeDemoRegistry } from './write-demo-registry.js';
 
 /**
- * `npm run demo`: the main job on the embedded default, no servers, no network. Everything lives in
- * ./var/demo and is made fresh on each run.
+ * `npm run demo`: the main job on the embedded default — a local Maildir, no servers, no network.
+ * Everything lives in ./var/demo and is made fresh on each run.
  */
 async function main(): Promise<void> {
   const dir = path.resolve('var/demo');
   rmSync(dir, { recursive: true, force: true });
   const dbPath = path.join(dir, 'countersign.sqlite');
+  const maildir = path.join(dir, 'maildir');
   const say = (s: string) => process.stdout.write(`${s}\n`);
+  const env = {
+    ...process.env,
+    COUNTERSIGN_DB: dbPath,
+    COUNTERSIGN_MAILDIR: maildir,
+    COUNTERSIGN_AUTHSERV_ID: DEMO_AUTHSERV_ID,
+    COUNTERSIGN_FROM: 'apipartners@partners.example',
+    COUNTERSIGN_LOG_LEVEL: 'warn',
+  };
 
-  say(`Countersign demo in ${path.relative(process.cwd(), dir) || dir}`);
+  say(`Countersign demo in ${path.relative(process.cwd(), dir)}`);
   const demo = await writeDemoRegistry(dir);
-  say(`1. Wrote a registry with freshly generated partner keys: ${path.relative(process.cwd(), demo.file)}`);
-
+  say(`\n1. A registry with freshly generated partner keys: ${path.relative(process.cwd(), demo.file)}`);
   const db = openDb(dbPath);
   const loaded = await loadRegistry(demo.file);
   if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'));
   importRegistry(db, loaded.registry, { actor: 'operator:demo', fileBytes: readFileSync(demo.file) });
-  say('2. Imported it (validated first, written in one transaction).');
-
-  const approvals: (Omit<StepRequest, 'actor' | 'cause'> & { from: string; says: string })[] = [
-    {
-      from: 'pm@riversidefm.example',
-      says: 'We have an agreement with Acme permitting AcmeSched to connect to our test database, and we are happy to serve as a beta site.',
-      appId: 'acme-scheduler',
-      clientId: 'riverside',
-      step: 'beta_consent',
-      actorAddress: 'pm@riversidefm.example',
-      betaParts: { testDatabaseAgreement: true, betaSiteConsent: true },
-      evidence: { matched: ['agreement … test database', 'serve as a beta site'] },
-    },
-    {
-      from: 'dr.ortiz@lakesidepeds.example',
-      says: 'Acme Scheduler is approved for production — go ahead.',
-      appId: 'acme-scheduler',
-      clientId: 'lakeside',
-      step: 'production_approval',
-      actorAddress: 'dr.ortiz@lakesidepeds.example',
-      evidence: { matched: ['approved for production'] },
-    },
-    {
-      from: 'dr.ortiz@lakesidepeds.example',
-      says: 'Confirming our agreement giving Acme Scheduler access to our test database; we consent to be a Beta site.',
-      appId: 'acme-scheduler',
-      clientId: 'lakeside',
-      step: 'beta_consent',
-      actorAddress: 'dr.ortiz@lakesidepeds.example',
-      betaParts: { testDatabaseAgreement: true, betaSiteConsent: true },
-      evidence: { matched: ['agreement … test database', 'consent to be a Beta site'] },
-    },
-    {
-      from: 'dr.ortiz@lakesidepeds.example',
-      says: 'Acme Scheduler is approved for production — go ahead.',
-      appId: 'acme-scheduler',
-      clientId: 'lakeside',
-      step: 'production_approval',
-      actorAddress: 'dr.ortiz@lakesidepeds.example',
-      evidence: { matched: ['approved for production'] },
-    },
-    {
-      from: 'pm@riversidefm.example',
-      says: 'We agreed with Brightline on test database access and are ready to be a beta site for Brightline Insights.',
-      appId: 'brightline-insights',
-      clientId: 'riverside',
-      step: 'beta_consent',
-      actorAddress: 'pm@riversidefm.example',
-      betaParts: { testDatabaseAgreement: true, betaSiteConsent: true },
-      evidence: { matched: ['test database access', 'ready to be a beta site'] },
-    },
-  ];
-  say('3. Client approvals, through the same state machine and store the daemon uses:');
-  for (const a of approvals) {
-    const { from, says, ...req } = a;
-    const r = applyStep(db, { ...req, actor: 'client', cause: { type: 'message', ref: `<demo-${a.clientId}-${a.step}@demo>` } });
-    say(`   ${from}: "${says}"`);
-    say(r.ok ? `     → recorded: ${a.appId} at ${a.clientId} ${r.value.from} → ${r.value.to}` : `     → refused: ${explainRefusal(r.error as never)}`);
-  }
   db.$client.close();
+  say('   imported (validated first, written in one transaction).');
+
+  // Delivered as an MTA delivers to a Maildir: written in tmp/, then renamed into new/.
+  for (const sub of ['tmp', 'new', 'cur']) mkdirSync(path.join(maildir, sub), { recursive: true });
+  const now = new Date();
+  DEMO_MAIL.forEach((m, i) => {
+    const name = `${Math.floor(now.getTime() / 1000) + i}.demo${i}.countersign`;
+    writeFileSync(path.join(maildir, 'tmp', name), renderDemoMail(m, now));
+    renameSync(path.join(maildir, 'tmp', name), path.join(maildir, 'new', name));
+  });
+  say(`\n2. ${DEMO_MAIL.length} client emails delivered to ${path.relative(process.cwd(), maildir)}/new; running \`countersign run --once\`.`);
+  const code = await runCli(['run', '--once'], new CliContext(env));
+  if (code !== 0) throw new Error(`countersign run --once exited ${code}`);
+
+  say('\n3. What happened to each message:');
+  const check = openDb(dbPath);
+  const rows = check.$client.prepare('SELECT from_address, subject, outcome, reasons FROM messages ORDER BY id').all() as { from_address: string; subject: string; outcome: string; reasons: string }[];
+  for (const r of rows) {
+    say(`   ${r.outcome.toUpperCase().padEnd(8)} ${r.from_address} — "${r.subject}"`);
+    for (const reason of JSON.parse(r.reasons) as Reason[]) say(`            · ${explainReason(reason)}`);
+  }
+  check.$client.close();
 
   say('\n4. countersign status');
-  const env = { ...process.env, COUNTERSIGN_DB: dbPath };
   await runCli(['status'], new CliContext(env));
   say('\n5. countersign log verify');
   await runCli(['log', 'verify'], new CliContext(env));
-  say(`\nTry: COUNTERSIGN_DB=${path.relative(process.cwd(), dbPath)} npx countersign log`);
+  say(`\nFiled mail: ${path.relative(process.cwd(), maildir)}/.Countersign.{Processed,Flagged,Ignored}/cur`);
+  say(`Look around: COUNTERSIGN_DB=${path.relative(process.cwd(), dbPath)} npx countersign log`);
 }
 
 await main();

@@ -84,7 +84,8 @@ export function decide(mail: InboundMail, auth: AuthEvidence | null, ctx: Decisi
   const isStaff = (sender.kind === 'verified' && sender.role === 'staff') || (sender.kind === 'unverified' && sender.role === 'staff');
   const intent: Intent = isStaff ? 'staff_reply' : classification.intent;
   const step: Step | null = STEP_OF[intent] ?? null;
-  let app: string | null = null;
+  // An app named anywhere in the subject or new text is reported, whatever the intent.
+  let app: string | null = intent !== 'staff_reply' && appMatch.kind === 'named' ? appMatch.app : null;
 
   if (intent === 'staff_reply') {
     reasons.push({ code: 'staff_reply_unmatched' });
@@ -99,16 +100,15 @@ export function decide(mail: InboundMail, auth: AuthEvidence | null, ctx: Decisi
       const missing = (['testDatabaseAgreement', 'betaSiteConsent'] as const).filter((p) => !classification.betaParts[p]);
       reasons.push({ code: 'beta_consent_incomplete', missing: [...missing] });
     }
-    if (appMatch.kind === 'named') app = appMatch.app;
-    else if (appMatch.kind === 'ambiguous') reasons.push({ code: 'app_ambiguous', apps: appMatch.apps });
-    else if (clientId && step && step !== 'withdrawal') {
+    if (appMatch.kind === 'ambiguous') reasons.push({ code: 'app_ambiguous', apps: appMatch.apps });
+    else if (appMatch.kind === 'none' && clientId && step && step !== 'withdrawal') {
       // No app named: propose the one integration at the stage this step needs, for staff to confirm.
       const candidates = ctx.integrations.filter((i) => i.client === clientId && i.stage === NEEDED_STAGE[step as Exclude<Step, 'withdrawal'>]);
       if (candidates.length === 1) {
         app = candidates[0]!.app;
         reasons.push({ code: 'app_inferred', app });
       } else reasons.push({ code: 'app_not_named' });
-    } else reasons.push({ code: 'app_not_named' });
+    } else if (appMatch.kind === 'none') reasons.push({ code: 'app_not_named' });
 
     if (app && clientId && step && step !== 'withdrawal') {
       const stage = ctx.integrations.find((i) => i.app === app && i.client === clientId)?.stage ?? 'pending';

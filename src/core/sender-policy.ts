@@ -71,9 +71,11 @@ function lookalike(domain: string, known: readonly string[]): { resembles: strin
   const sk = skeleton(domain);
   const org = orgDomain(domain);
   for (const k of known) {
+    if (k === domain) continue;
     if (sk === k || sk === skeleton(k)) return { resembles: k, how: domain.includes('xn--') ? 'punycode' : 'confusable' }
   }
   for (const k of known) {
+    if (k === domain) continue;
     const kOrg = orgDomain(k);
     const label = org.split('.')[0]!;
     const kLabel = kOrg.split('.')[0]!;

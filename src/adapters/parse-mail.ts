@@ -56,8 +56,15 @@ function embeddedIds(parsed: ParsedMail): string[] {
 }
 
 /** Parses a raw RFC 5322 message into our own type. Charsets and transfer encodings are mailparser's job. */
+/** A message saved from an mbox starts with the envelope line `From sender date`; it is not a header. */
+function withoutMboxLine(raw: Buffer): Buffer {
+  if (raw.length < 5 || raw.toString('latin1', 0, 5) !== 'From ') return raw;
+  const nl = raw.indexOf(0x0a);
+  return nl < 0 ? raw : raw.subarray(nl + 1);
+}
+
 export async function parseMail(raw: Buffer): Promise<InboundMail> {
-  const parsed = await simpleParser(raw, PARSE_OPTIONS);
+  const parsed = await simpleParser(withoutMboxLine(raw), PARSE_OPTIONS);
   const headers = headerMap(parsed);
   const defects: string[] = [];
   const from = addresses(parsed.from);

@@ -1,0 +1,202 @@
+/**
+ * `npm run bench` (not a test): measures, in one run against a throwaway Dovecot,
+ * - backlog throughput of `countersign run --once`, and the floor (imapflow fetch + mailparser parse
+ *   of the same messages, nothing else) with their ratio;
+ * - IDLE latency from APPEND to the outcome's commit (p50/p99) of a running daemon;
+ * - peak RSS of the daemon with the backlog and with a 30 MB message;
+ * - `classify` speed over 10,000 typical messages on one core, excluding process start.
+ * `-- --json` prints one JSON object; `-- --messages N` sets the backlog size (default 5,000).
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { ImapFlow } from 'imapflow';
+import { simpleParser } from 'mailparser';
+import { loadPhraseLists } from '../../src/adapters/load-phrases.js';
+import { parseMail } from '../../src/adapters/parse-mail.js';
+import { winkSentences } from '../../src/adapters/wink-sentences.js';
+import { decideMessage } from '../../src/daemon/decide-message.js';
+import { loadDecisionContext } from '../../src/db/load-decision-context.js';
+import { openDb } from '../../src/db/open-db.js';
+import { writeDemoRegistry } from '../../src/demo/write-demo-registry.js';
+import { importRegistry } from '../../src/registry/import-registry.js';
+import { loadRegistry } from '../../src/registry/load-registry.js';
+import { startDovecot, type Dovecot } from '../../test/helpers/dovecot.js';
+import { benchMessage } from './bench-mail.js';
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const n = Number(args[args.indexOf('--messages') + 1] ?? 0) || (args.includes('--messages') ? NaN : 5000);
+if (!Number.isInteger(n) || n <= 0) throw new Error('--messages takes a positive whole number');
+const BIN = fileURLToPath(new URL('../../../scripts/countersign.js', import.meta.url));
+const AUTHSERV = 'mx.partners.example';
+const say = (s: string) => {
+  if (!json) process.stderr.write(`${s}\n`);
+};
+
+async function client(d: Dovecot): Promise<ImapFlow> {
+  const c = new ImapFlow({ host: d.host, port: d.port, secure: false, auth: { user: d.user, pass: d.pass }, logger: false });
+  c.on('error', () => undefined);
+  await c.connect();
+  return c;
+}
+
+async function append(d: Dovecot, mailbox: string, raws: string[]): Promise<void> {
+  const c = await client(d);
+  await c.mailboxCreate(mailbox).catch(() => undefined);
+  for (const r of raws) await c.append(mailbox, r);
+  await c.logout();
+}
+
+/** Runs the real binary, sampling its peak RSS (VmHWM) from /proc while it runs. */
+function runBinary(args: string[], env: Record<string, string>): Promise<{ ms: number; peakRssMb: number; code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    let peak = 0;
+    const sample = () => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+      } catch {
+        /* exited */
+      }
+    };
+    const timer = setInterval(sample, 20);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      resolve({ ms: performance.now() - started, peakRssMb: Math.round(peak), code, stderr });
+    });
+  });
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! * 10) / 10;
+};
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'cs-bench-'));
+  const d = await startDovecot();
+  try {
+    const reg = await writeDemoRegistry(dir);
+    const dbPath = path.join(dir, 'bench.sqlite');
+    const db = openDb(dbPath);
+    const loaded = await loadRegistry(reg.file);
+    if (!loaded.ok) throw new Error('demo registry invalid');
+    importRegistry(db, loaded.registry, { actor: 'bench' });
+    db.$client.close();
+    const env = { COUNTERSIGN_DB: dbPath, COUNTERSIGN_AUTHSERV_ID: AUTHSERV, COUNTERSIGN_LOG_LEVEL: 'warn', COUNTERSIGN_FROM: 'apipartners@partners.example' };
+
+    say(`generating and appending ${n} messages (5–50 KB, with HTML parts)…`);
+    const raws = Array.from({ length: n }, (_, i) => benchMessage(i));
+    const bytes = raws.reduce((a, r) => a + r.length, 0);
+    await append(d, 'Backlog', raws);
+
+    say('floor: imapflow fetch + mailparser parse…');
+    const c = await client(d);
+    await c.mailboxOpen('Backlog', { readOnly: true });
+    const t0 = performance.now();
+    let parsed = 0;
+    for await (const m of c.fetch('1:*', { uid: true, source: true })) {
+      await simpleParser(m.source!);
+      parsed++;
+    }
+    const floorMs = performance.now() - t0;
+    await c.logout();
+    const floor = (parsed / floorMs) * 1000;
+
+    say('countersign run --once over the backlog…');
+    const run = await runBinary(['run', '--once'], { ...env, COUNTERSIGN_IMAP_URL: d.url('Backlog') });
+    if (run.code !== 0) throw new Error(`run --once failed: ${run.stderr}`);
+    const check = new Database(dbPath, { readonly: true });
+    const handled = (check.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n;
+    check.close();
+    const throughput = (handled / run.ms) * 1000;
+
+    say('IDLE latency: a running daemon, 60 messages appended one by one…');
+    await append(d, 'Live', []);
+    const daemon = spawn(process.execPath, [BIN, 'run'], { env: { PATH: process.env.PATH ?? '', ...env, COUNTERSIGN_LOG_LEVEL: 'info', COUNTERSIGN_IMAP_URL: d.url('Live'), COUNTERSIGN_POLL_SECONDS: '3600' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    daemon.stderr.on('data', (x) => (log += x));
+    while (!log.includes('waiting for mail')) await new Promise((r) => setTimeout(r, 20));
+    const live = await client(d);
+    const latencies: number[] = [];
+    const db2 = new Database(dbPath, { readonly: true });
+    const q = db2.prepare('SELECT received_at FROM messages WHERE message_id = ?');
+    for (let i = 0; i < 60; i++) {
+      const id = `<idle-${i}-${Date.now()}@riversidefm.example>`;
+      await live.append('Live', benchMessage(100_000 + i, id));
+      const appended = Date.now();
+      let row: { received_at: string } | undefined;
+      const until = appended + 10_000;
+      while (!(row = q.get(id) as { received_at: string } | undefined) && Date.now() < until) await new Promise((r) => setTimeout(r, 2));
+      if (!row) throw new Error('IDLE did not deliver within 10 s');
+      latencies.push(Date.now() - appended);
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    db2.close();
+    await live.logout();
+    daemon.kill('SIGTERM');
+    await new Promise((r) => daemon.on('exit', r));
+
+    say('peak RSS with a 30 MB message…');
+    await append(d, 'Big', [benchMessage(0).replace('\r\n\r\n', `\r\n\r\n${'A'.repeat(76)}\r\n`.repeat(1)) + `${'B'.repeat(76)}\r\n`.repeat(400_000)]);
+    const big = await runBinary(['run', '--once'], { ...env, COUNTERSIGN_IMAP_URL: d.url('Big') });
+    if (big.code !== 0) throw new Error(`run --once (30 MB) failed: ${big.stderr}`);
+
+    say('classify: 10,000 typical messages in-process on one core…');
+    const cdb = openDb(dbPath);
+    const ctx = loadDecisionContext(cdb, { ownAddresses: [], minConfidence: 0.6 });
+    const deps = { phrases: loadPhraseLists(), analyze: winkSentences, authservId: AUTHSERV };
+    const sample = Array.from({ length: 200 }, (_, i) => Buffer.from(benchMessage(i)));
+    await decideMessage(sample[0]!, await parseMail(sample[0]!), ctx, deps); // warm-up
+    const c0 = performance.now();
+    for (let i = 0; i < 10_000; i++) {
+      const raw = sample[i % sample.length]!;
+      await decideMessage(raw, await parseMail(raw), ctx, deps);
+    }
+    const classifyPerS = 10_000 / ((performance.now() - c0) / 1000);
+    cdb.$client.close();
+
+    const result = {
+      messages: handled,
+      mean_message_kb: Math.round(bytes / n / 1024),
+      throughput_per_s: Math.round(throughput),
+      floor_per_s: Math.round(floor),
+      ratio: Math.round((throughput / floor) * 100) / 100,
+      idle_p50_ms: pct(latencies, 50),
+      idle_p99_ms: pct(latencies, 99),
+      peak_rss_mb: run.peakRssMb,
+      peak_rss_30mb_message_mb: big.peakRssMb,
+      classify_per_s: Math.round(classifyPerS),
+    };
+    if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else {
+      const ok = (b: boolean) => (b ? 'ok' : 'MISSED');
+      process.stdout.write(
+        [
+          `backlog        ${result.messages} messages, ~${result.mean_message_kb} KB each`,
+          `throughput     ${result.throughput_per_s} msg/s (run --once, process start included)`,
+          `floor          ${result.floor_per_s} msg/s (imapflow fetch + mailparser parse)`,
+          `ratio          ${result.ratio}  (target >= 0.5: ${ok(result.ratio >= 0.5)})`,
+          `IDLE latency   p50 ${result.idle_p50_ms} ms, p99 ${result.idle_p99_ms} ms  (target p99 < 1000: ${ok(result.idle_p99_ms < 1000)})`,
+          `peak RSS       ${result.peak_rss_mb} MB backlog, ${result.peak_rss_30mb_message_mb} MB with a 30 MB message  (target < 250: ${ok(Math.max(result.peak_rss_mb, result.peak_rss_30mb_message_mb) < 250)})`,
+          `classify       ${result.classify_per_s} msg/s on one core  (target >= 1000: ${ok(result.classify_per_s >= 1000)})`,
+          '',
+        ].join('\n'),
+      );
+    }
+  } finally {
+    d.destroy();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

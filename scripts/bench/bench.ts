@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     if (!loaded.ok) throw new Error('demo registry invalid');
     importRegistry(db, loaded.registry, { actor: 'bench' });
     db.$client.close();
-    const env = { COUNTERSIGN_DB: dbPath, COUNTERSIGN_AUTHSERV_ID: AUTHSERV, COUNTERSIGN_LOG_LEVEL: 'warn', COUNTERSIGN_FROM: 'apipartners@partners.example' };
+    const env = { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '', COUNTERSIGN_DB: dbPath, COUNTERSIGN_AUTHSERV_ID: AUTHSERV, COUNTERSIGN_LOG_LEVEL: 'warn', COUNTERSIGN_FROM: 'apipartners@partners.example' };
 
     say(`generating and appending ${n} messages (5–50 KB, with HTML parts)…`);
     const raws = Array.from({ length: n }, (_, i) => benchMessage(i));

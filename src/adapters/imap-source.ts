@@ -16,6 +16,8 @@ export interface ImapSourceOptions {
   idleRestartMs: number;
   /** Which UIDs are already finished, for a mailbox where handled mail stays in place. */
   isMarked: (key: string) => boolean;
+  /** Runs before the server is told anything: makes the recorded outcomes durable. */
+  beforeMark: () => void;
   logger: Logger;
 }
 
@@ -33,6 +35,8 @@ export class ImapSource implements MailSource {
   private delimiter = '/';
   private queue: { uid: number; key: string; folder: FolderKey }[] = [];
   private done: string[] = [];
+  /** True while a FETCH is being read: no other IMAP command may run then. */
+  private fetching = false;
 
   constructor(
     private readonly imap: ImapConfig,
@@ -124,9 +128,14 @@ export class ImapSource implements MailSource {
         bytes += size;
       }
       for (const group of normal.filter((g) => g.length > 0)) {
-        for await (const msg of this.c.fetch(group.join(','), { uid: true, source: true }, { uid: true })) {
-          const raw = msg.source ?? Buffer.alloc(0);
-          yield { loc: this.loc(msg.uid), raw, size: raw.length, sha256: createHash('sha256').update(raw).digest('hex'), complete: true };
+        this.fetching = true;
+        try {
+          for await (const msg of this.c.fetch(group.join(','), { uid: true, source: true }, { uid: true })) {
+            const raw = msg.source ?? Buffer.alloc(0);
+            yield { loc: this.loc(msg.uid), raw, size: raw.length, sha256: createHash('sha256').update(raw).digest('hex'), complete: true };
+          }
+        } finally {
+          this.fetching = false;
         }
         await this.flushQueue();
       }
@@ -149,6 +158,7 @@ export class ImapSource implements MailSource {
   private async flushQueue(): Promise<void> {
     const items = this.queue.splice(0);
     if (items.length === 0) return;
+    this.opts.beforeMark();
     try {
       await this.c.messageFlagsAdd(items.map((i) => i.uid).join(','), ['\\Seen'], { uid: true });
       if (this.opts.move) {
@@ -166,7 +176,8 @@ export class ImapSource implements MailSource {
   }
 
   async flush(): Promise<string[]> {
-    await this.flushQueue();
+    // Mid-FETCH the queue waits for the end of the batch (pending() files it then).
+    if (!this.fetching) await this.flushQueue();
     return this.done.splice(0);
   }
 

@@ -19,11 +19,11 @@ const flagsOf = (name: string) => (name.includes(':2,') ? name.slice(name.indexO
 export class MaildirSource implements MailSource {
   readonly mailbox: string;
   private watcher: FSWatcher | null = null;
-  private done: string[] = [];
+  private queue: { loc: Location; folder: FolderKey }[] = [];
 
   constructor(
     private readonly dir: string,
-    private readonly opts: { move: boolean; folders: Record<FolderKey, string>; maxMessageBytes: number },
+    private readonly opts: { move: boolean; folders: Record<FolderKey, string>; maxMessageBytes: number; beforeMark: () => void },
   ) {
     this.mailbox = `maildir:${path.resolve(dir)}`;
   }
@@ -74,6 +74,19 @@ export class MaildirSource implements MailSource {
   }
 
   async mark(loc: Location, folder: FolderKey): Promise<void> {
+    this.queue.push({ loc, folder });
+  }
+
+  /** Files what was marked, after the barrier that makes its recorded outcomes durable. */
+  async flush(): Promise<string[]> {
+    const items = this.queue.splice(0);
+    if (items.length === 0) return [];
+    this.opts.beforeMark();
+    for (const { loc, folder } of items) await this.file(loc, folder);
+    return items.map((i) => i.loc.key);
+  }
+
+  private async file(loc: Location, folder: FolderKey): Promise<void> {
     const file = (loc as Location & { file?: string }).file ?? (await this.locate(loc.key));
     if (!file) return;
     const name = path.basename(file);
@@ -81,11 +94,6 @@ export class MaildirSource implements MailSource {
     const target = this.folderDir(folder);
     for (const sub of ['new', 'cur', 'tmp']) await mkdir(path.join(target, sub), { recursive: true });
     await rename(file, path.join(target, 'cur', `${uniqueOf(name)}:2,${flags}`));
-    this.done.push(loc.key);
-  }
-
-  async flush(): Promise<string[]> {
-    return this.done.splice(0);
   }
 
   private async locate(key: string): Promise<string | null> {

@@ -1,10 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parseMail } from '../adapters/parse-mail.js';
 import type { Decision } from '../core/decide.js';
 import { explainReason, type Reason } from '../core/reasons.js';
-import { buildProcessorDeps } from '../daemon/build-processor.js';
-import { decideMessage } from '../daemon/decide-message.js';
 import { loadDecisionContext } from '../db/load-decision-context.js';
 import type { CliContext } from './context.js';
 import { CliError } from './output.js';
@@ -30,7 +27,10 @@ export function registerClassifyCommand(program: Command, ctx: CliContext): void
     .argument('<files...>', 'raw RFC 5322 messages')
     .option('--json', 'one JSON object per line: file, intent, app, client, sender, automated, decision, confidence, reasons')
     .action(async (files: string[], opts: { json?: boolean }) => {
-      const deps = buildProcessorDeps(ctx.config, ctx.db, ctx.logger);
+      const { parseMail } = await import('../adapters/parse-mail.js');
+      const { buildProcessorDeps } = await import('../daemon/build-processor.js');
+      const { decideMessage } = await import('../daemon/decide-message.js');
+      const deps = await buildProcessorDeps(ctx.config, ctx.db, ctx.logger);
       const dctx = loadDecisionContext(ctx.db, { ownAddresses: [ctx.config.from], minConfidence: ctx.config.minConfidence });
       let unreadable = 0;
       for (const file of files) {

@@ -3,8 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { clientDomains } from '../db/schema.js';
 import { exportRegistry } from '../registry/export-registry.js';
-import { importRegistry } from '../registry/import-registry.js';
-import { formatProblem, loadRegistry } from '../registry/load-registry.js';
+import { formatProblem } from '../registry/format-problem.js';
 import type { CliContext } from './context.js';
 import { operatorName } from './operator-name.js';
 import { CliError, printJson } from './output.js';
@@ -19,6 +18,8 @@ export function registerRegistryCommand(program: Command, ctx: CliContext): void
     .option('--by <who>', 'who is importing, recorded in the event log (default: the OS user)')
     .option('--json', 'print the import report as JSON')
     .action(async (file: string, opts: { by?: string; json?: boolean }) => {
+      const { loadRegistry } = await import('../registry/load-registry.js');
+      const { importRegistry } = await import('../registry/import-registry.js');
       const db = ctx.db;
       const existingDomains = new Map(db.select().from(clientDomains).all().map((d) => [d.domain, d.clientId]));
       const loaded = await loadRegistry(file, { existingDomains });

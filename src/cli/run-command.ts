@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { buildProcessorDeps } from '../daemon/build-processor.js';
-import { runDaemon } from '../daemon/run-daemon.js';
 import type { CliContext } from './context.js';
 import { CliError } from './output.js';
 
@@ -20,7 +18,10 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
       };
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
-      const deps = buildProcessorDeps(config, ctx.db, logger);
+      // Loaded here, not at start-up, so other commands do not pay for the mail stack's memory.
+      const { buildProcessorDeps } = await import('../daemon/build-processor.js');
+      const { runDaemon } = await import('../daemon/run-daemon.js');
+      const deps = await buildProcessorDeps(config, ctx.db, logger);
       try {
         await runDaemon(config, deps, { once: opts.once === true, shadow: opts.shadow === true, signal: controller.signal });
       } catch (e) {

@@ -1,7 +1,10 @@
 import { markLocations } from '../db/message-store.js';
 import type { MailSource } from './mail-source.js';
 import { handleIncoming, type ProcessorDeps } from './message-processor.js';
+import { relieveMemory } from './memory-guard.js';
 import { shadowIncoming } from './shadow.js';
+
+const FLUSH_EVERY = 100;
 
 export interface DrainResult {
   handled: number;
@@ -24,6 +27,11 @@ export async function drainMailbox(source: MailSource, deps: ProcessorDeps, opts
         if (h.alreadyKnown) result.alreadyKnown++;
         else result.handled++;
         await source.mark(inc.loc, h.folder);
+        // File in batches: one durability barrier per batch, not one fsync per message.
+        if ((result.handled + result.alreadyKnown) % FLUSH_EVERY === 0) {
+          markLocations(deps.db, source.mailbox, await source.flush());
+          relieveMemory();
+        }
       }
       if (opts.signal.aborted) break;
     }

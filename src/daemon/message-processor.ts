@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { Decision } from '../core/decide.js';
 import type { InboundMail } from '../core/inbound-mail.js';
 import type { Reason } from '../core/reasons.js';
-import { loadDecisionContext } from '../db/load-decision-context.js';
+import { cachedDecisionContext, invalidateDecisionContext } from '../db/decision-context-cache.js';
 import {
   addLocation,
   findEarlier,
@@ -132,7 +132,7 @@ export async function handleIncoming(deps: ProcessorDeps, inc: Incoming): Promis
         };
       } else {
         try {
-          const ctx = loadDecisionContext(db, { ownAddresses: [deps.config.from], minConfidence: deps.config.minConfidence });
+          const ctx = cachedDecisionContext(db, { ownAddresses: [deps.config.from], minConfidence: deps.config.minConfidence });
           const d = await decideMessage(inc.raw, mail, ctx, deps);
           const isBounce = d.automated?.code === 'delivery_report' || d.automated?.code === 'mailer_daemon_sender' || d.automated?.code === 'empty_return_path';
           const bounced = isBounce ? [...mail.embeddedMessageIds, ...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references] : [];
@@ -146,6 +146,7 @@ export async function handleIncoming(deps: ProcessorDeps, inc: Incoming): Promis
   }
   crashPoint(deps, 'after_parse');
   const rec = recordMessage(db, record!);
+  if (rec.eventSeq !== null) invalidateDecisionContext(db);
   crashPoint(deps, 'after_commit');
   logger.info(
     { messageRow: rec.messageRow, outcome: rec.outcome, reasons: rec.reasons.map((r) => r.code), event: rec.eventSeq, key: inc.loc.key },

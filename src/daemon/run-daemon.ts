@@ -1,6 +1,7 @@
 import { ImapSource } from '../adapters/imap-source.js';
 import { MaildirSource } from '../adapters/maildir-source.js';
 import type { Config } from '../config.js';
+import { makeDurable } from '../db/durable.js';
 import { markedKeys } from '../db/message-store.js';
 import type { Db } from '../db/open-db.js';
 import { pruneRawMessages } from '../db/prune-raw.js';
@@ -17,8 +18,9 @@ export interface RunOptions {
 }
 
 export function buildSource(config: Config, db: Db, logger: Logger, shadow: boolean): MailSource {
+  const beforeMark = () => makeDurable(db);
   if (!config.imap) {
-    return new MaildirSource(config.maildir, { move: config.move && !shadow, folders: config.folders, maxMessageBytes: config.maxMessageBytes });
+    return new MaildirSource(config.maildir, { move: config.move && !shadow, folders: config.folders, maxMessageBytes: config.maxMessageBytes, beforeMark });
   }
   let marked: Set<string> | null = null;
   const source: ImapSource = new ImapSource(config.imap, {
@@ -29,6 +31,7 @@ export function buildSource(config: Config, db: Db, logger: Logger, shadow: bool
     idleRestartMs: config.idleRestartSeconds * 1000,
     // Where handled mail stays in the mailbox (moving off), what was finished is skipped.
     isMarked: (key) => !config.move && !shadow && (marked ??= markedKeys(db, source.mailbox)).has(key),
+    beforeMark,
     logger: logger.child({ component: 'imap' }),
   });
   return source;

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { parseMail } from '../adapters/parse-mail.js';
-import { loadDecisionContext } from '../db/load-decision-context.js';
+import { cachedDecisionContext } from '../db/decision-context-cache.js';
 import { shadowDecisions } from '../db/schema.js';
 import { decideMessage } from './decide-message.js';
 import type { Incoming, ProcessorDeps } from './message-processor.js';
@@ -24,7 +24,7 @@ export async function shadowIncoming(deps: ProcessorDeps, inc: Incoming): Promis
   }
   try {
     const mail = await parseMail(inc.raw);
-    const ctx = loadDecisionContext(db, { ownAddresses: [deps.config.from], minConfidence: deps.config.minConfidence });
+    const ctx = cachedDecisionContext(db, { ownAddresses: [deps.config.from], minConfidence: deps.config.minConfidence });
     const d = await decideMessage(inc.raw, mail, ctx, deps);
     db.insert(shadowDecisions)
       .values({

@@ -63,38 +63,62 @@ export interface Recorded {
   reasons: Reason[];
 }
 
-export function findLocation(db: Db, mailbox: string, key: string) {
-  return db.select().from(messageLocations).where(and(eq(messageLocations.mailbox, mailbox), eq(messageLocations.key, key))).get();
+/**
+ * The per-message lookups and inserts run for every message of a backlog, so they are prepared once
+ * per database connection (raw SQL: building them through the query builder each time cost more than
+ * running them).
+ */
+function statements(db: Db) {
+  let s = cache.get(db.$client);
+  if (!s) {
+    const c = db.$client;
+    s = {
+      location: c.prepare('SELECT message_row AS messageRow, target_folder AS targetFolder, marked_at AS markedAt FROM message_locations WHERE mailbox = ? AND key = ?'),
+      byMessageId: c.prepare('SELECT id FROM messages WHERE message_id = ? ORDER BY id LIMIT 1'),
+      bySha: c.prepare('SELECT id FROM messages WHERE sha256 = ? ORDER BY id LIMIT 1'),
+      renumbered: c.prepare(
+        `SELECT l.message_row AS messageRow, l.target_folder AS targetFolder FROM message_locations l JOIN messages m ON m.id = l.message_row
+         WHERE l.mailbox = ? AND m.sha256 = ? AND l.uid_validity IS NOT NULL AND l.uid_validity != ? LIMIT 1`,
+      ),
+      insertLocation: c.prepare(
+        `INSERT INTO message_locations (message_row, mailbox, key, uid_validity, uid, target_folder) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      ),
+      insertMessage: c.prepare(
+        `INSERT INTO messages (received_at, mailbox, message_id, sha256, size, from_address, subject, date, outcome, intent, app_id, client_id,
+                               confidence, reasons, decision, event_seq, duplicate_of)
+         VALUES (@receivedAt, @mailbox, @messageId, @sha256, @size, @fromAddress, @subject, @date, @outcome, @intent, @appId, @clientId,
+                 @confidence, @reasons, @decision, @eventSeq, @duplicateOf)`,
+      ),
+      insertRaw: c.prepare('INSERT INTO raw_messages (sha256, gz, size, complete, stored_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    };
+    cache.set(db.$client, s);
+  }
+  return s;
+}
+const cache = new WeakMap<object, Record<string, import('better-sqlite3').Statement>>();
+
+export function findLocation(db: Db, mailbox: string, key: string): { messageRow: number; targetFolder: string | null; markedAt: string | null } | undefined {
+  return statements(db).location!.get(mailbox, key) as never;
 }
 
 /** The earliest message already recorded with this Message-ID, or with these exact bytes. */
-export function findEarlier(db: Db, messageId: string | null, sha256: string) {
-  if (messageId) {
-    const byId = db.select({ id: messages.id }).from(messages).where(eq(messages.messageId, messageId)).orderBy(messages.id).get();
-    if (byId) return byId;
-  }
-  return db.select({ id: messages.id }).from(messages).where(eq(messages.sha256, sha256)).orderBy(messages.id).get();
+export function findEarlier(db: Db, messageId: string | null, sha256: string): { id: number } | undefined {
+  const s = statements(db);
+  return ((messageId ? s.byMessageId!.get(messageId) : undefined) ?? s.bySha!.get(sha256)) as never;
 }
 
 /**
  * The same bytes seen in this mailbox under another UIDVALIDITY: the server renumbered its messages
  * (RFC 3501 §2.3.1.1). That is the message we already handled, not a new arrival.
  */
-export function findRenumbered(db: Db, loc: Location, sha256: string) {
+export function findRenumbered(db: Db, loc: Location, sha256: string): { messageRow: number; targetFolder: string | null } | undefined {
   if (loc.uidValidity === undefined) return undefined;
-  return db
-    .select({ messageRow: messageLocations.messageRow, targetFolder: messageLocations.targetFolder })
-    .from(messageLocations)
-    .innerJoin(messages, eq(messages.id, messageLocations.messageRow))
-    .where(and(eq(messageLocations.mailbox, loc.mailbox), eq(messages.sha256, sha256), ne(messageLocations.uidValidity, loc.uidValidity)))
-    .get();
+  return statements(db).renumbered!.get(loc.mailbox, sha256, loc.uidValidity) as never;
 }
 
 export function addLocation(db: Db, loc: Location, messageRow: number, folder: FolderKey | null): void {
-  db.insert(messageLocations)
-    .values({ messageRow, mailbox: loc.mailbox, key: loc.key, uidValidity: loc.uidValidity ?? null, uid: loc.uid ?? null, targetFolder: folder })
-    .onConflictDoNothing()
-    .run();
+  statements(db).insertLocation!.run(messageRow, loc.mailbox, loc.key, loc.uidValidity ?? null, loc.uid ?? null, folder);
 }
 
 export function markLocations(db: Db, mailbox: string, keys: string[], now: Date = new Date()): void {
@@ -164,9 +188,9 @@ export function recordMessage(db: Db, m: MessageRecord): Recorded {
           else reasons.push({ code: 'app_not_named' });
         }
       }
-      const row = tx
-        .insert(messages)
-        .values({
+      const st = statements(db);
+      const messageRow = Number(
+        st.insertMessage!.run({
           receivedAt: m.now.toISOString(),
           mailbox: m.loc.mailbox,
           messageId: m.messageId,
@@ -184,17 +208,12 @@ export function recordMessage(db: Db, m: MessageRecord): Recorded {
           decision: JSON.stringify(m.decision ?? {}),
           eventSeq,
           duplicateOf: m.duplicateOf ?? null,
-        })
-        .returning({ id: messages.id })
-        .get();
+        }).lastInsertRowid,
+      );
+      const row = { id: messageRow };
       const folder = FOLDER_OF[outcome];
-      tx.insert(messageLocations)
-        .values({ messageRow: row.id, mailbox: m.loc.mailbox, key: m.loc.key, uidValidity: m.loc.uidValidity ?? null, uid: m.loc.uid ?? null, targetFolder: folder })
-        .run();
-      tx.insert(rawMessages)
-        .values({ sha256: m.sha256, gz: gzipSync(m.raw, { level: 6 }), size: m.size, complete: m.rawComplete, storedAt: m.now.toISOString() })
-        .onConflictDoNothing()
-        .run();
+      st.insertLocation!.run(messageRow, m.loc.mailbox, m.loc.key, m.loc.uidValidity ?? null, m.loc.uid ?? null, folder);
+      st.insertRaw!.run(m.sha256, gzipSync(m.raw, { level: 1 }), m.size, m.rawComplete ? 1 : 0, m.now.toISOString());
       if (outcome === 'flagged' || outcome === 'failed') {
         insertFlag(tx, { kind: 'message', messageRow: row.id, appId: m.appId ?? null, clientId: m.clientId ?? null, proposal: m.proposal ?? null, reasons, now: m.now, ttlDays: m.flagTtlDays });
       }

@@ -18,8 +18,9 @@ export function openDb(dbPath: string): Db {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  // FULL: a commit must survive power loss, because the server is told a message is done only after it.
-  sqlite.pragma('synchronous = FULL');
+  // NORMAL in WAL mode survives a process crash; power-loss durability comes from makeDurable(),
+  // called before the server or a recipient is told anything (src/db/durable.ts).
+  sqlite.pragma('synchronous = NORMAL');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_DIR });
   return db as Db;

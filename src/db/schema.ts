@@ -221,7 +221,14 @@ export const shadowDecisions = sqliteTable(
   (t) => [uniqueIndex('shadow_mailbox_key').on(t.mailbox, t.key)],
 );
 
+/** Small operational facts (the durability barrier's heartbeat, …). */
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
 export const schema = {
+  meta,
   staff,
   clients,
   clientDomains,

@@ -4,18 +4,9 @@ import { parseDocument } from 'yaml';
 import { inspectPublicKey, describeKeyProblem, type KeyInfo } from '../adapters/pgp-keys.js';
 import { registrySchema, type RegistryFile } from './registry-schema.js';
 
-/** One thing wrong with a registry file, located precisely enough to fix it. */
-export interface RegistryProblem {
-  file: string;
-  /** The entry, e.g. `clients[1] (riverside)`; empty for the file itself. */
-  entry: string;
-  /** The field inside the entry, e.g. `domains[0]`. */
-  field: string;
-  message: string;
-}
+import type { RegistryProblem } from './format-problem.js';
 
-export const formatProblem = (p: RegistryProblem): string =>
-  `${p.file}: ${[p.entry, p.field].filter(Boolean).join(' → ') || '(file)'}: ${p.message}`;
+export { formatProblem, type RegistryProblem } from './format-problem.js';
 
 export interface LoadedPartnerKey extends KeyInfo {
   armored: string;

@@ -30,7 +30,9 @@ async function signed(body = PRODUCTION_APPROVAL, from = 'pm@riversidefm.org'): 
     /^Return-Path: .*\r\n/m,
     (m) => `${m}Received: from mail.riversidefm.org (mail.riversidefm.org [192.0.2.10]) by mx.partners.example with ESMTPS; Mon, 23 Nov 2026 15:00:01 +0000\r\n`,
   );
-  const res = await dkimSign(msg, { signatureData: [{ signingDomain: 'riversidefm.org', selector: 's1', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string }] });
+  // mailauth's runtime takes signatureData (its .d.ts names the fields at the top level instead).
+  const options = { signatureData: [{ signingDomain: 'riversidefm.org', selector: 's1', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string }] };
+  const res = await dkimSign(msg, options as unknown as Parameters<typeof dkimSign>[1]);
   expect(res.errors).toEqual([]);
   return res.signatures + msg;
 }

@@ -289,8 +289,8 @@ describe('IMAP ingestion against a real Dovecot', () => {
     const st = await c.status(mailbox, { messages: true });
     const flagged = await c.status(`T${mailboxSeq}.Flagged`, { messages: true });
     await c.logout();
-    expect(st.messages).toBe(0);
-    expect(flagged.messages).toBe(5000);
+    expect(st && st.messages).toBe(0);
+    expect(flagged && flagged.messages).toBe(5000);
   });
 
   it('shadow mode reads read-only: records decisions apart and changes nothing on the server or in the log', async () => {

@@ -1,12 +1,12 @@
 import { gzipSync } from 'node:zlib';
-import { and, eq, inArray, isNotNull, ne } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { BetaConsentParts, Step } from '../core/approval-state.js';
 import type { Reason } from '../core/reasons.js';
 import { applyStepTx } from './approval-store.js';
 import type { Tx } from './event-log.js';
 import { newFlagToken } from './flag-token.js';
 import type { Db } from './open-db.js';
-import { flags, messageLocations, messages, outbox, rawMessages } from './schema.js';
+import { flags, messageLocations, outbox } from './schema.js';
 
 export type Outcome = 'applied' | 'flagged' | 'ignored' | 'duplicate' | 'failed';
 export type FolderKey = 'processed' | 'flagged' | 'ignored';

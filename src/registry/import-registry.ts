@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/open-db.js';
-import { appendEvent } from '../db/event-log.js';
+import { appendEvent, type Tx } from '../db/event-log.js';
 import { apps, clientDomains, clients, integrations, partners, staff } from '../db/schema.js';
 import { registerSecrets } from '../secret-scrubber.js';
 import type { LoadedRegistry } from './load-registry.js';
@@ -21,6 +21,16 @@ export interface ImportReport {
   integrations: { added: number; unchanged: number };
   /** Existing integrations whose stage in the file differs: reported, never applied (the log is the truth). */
   stageDifferences: StageDifference[];
+}
+
+type IdTable = typeof clients | typeof partners | typeof apps;
+
+/** Inserts the row, or updates it when its id exists; says which, for the import report. */
+function upsertById<T extends IdTable>(tx: Tx, table: T, id: string, row: Omit<T['$inferInsert'], 'id'>): 'added' | 'updated' {
+  const exists = tx.select({ id: table.id }).from(table as IdTable).where(eq(table.id, id)).get();
+  if (exists) tx.update(table).set(row as never).where(eq(table.id, id)).run();
+  else tx.insert(table).values({ id, ...row } as never).run();
+  return exists ? 'updated' : 'added';
 }
 
 /** Upserts a validated registry in one transaction, recording the import in the event log. */
@@ -45,7 +55,6 @@ export function importRegistry(db: Db, reg: LoadedRegistry, opts: { actor: strin
       const clientIds = data.clients.map((c) => c.id);
       if (clientIds.length > 0) tx.delete(clientDomains).where(inArray(clientDomains.clientId, clientIds)).run();
       for (const c of data.clients) {
-        const exists = tx.select({ id: clients.id }).from(clients).where(eq(clients.id, c.id)).get();
         const row = {
           name: c.name,
           approvers: c.approvers,
@@ -53,13 +62,7 @@ export function importRegistry(db: Db, reg: LoadedRegistry, opts: { actor: strin
           productionEnvironmentIds: c.productionEnvironmentIds,
           updatedAt: at,
         };
-        if (exists) {
-          tx.update(clients).set(row).where(eq(clients.id, c.id)).run();
-          report.clients.updated++;
-        } else {
-          tx.insert(clients).values({ id: c.id, ...row }).run();
-          report.clients.added++;
-        }
+        report.clients[upsertById(tx, clients, c.id, row)]++;
         for (const domain of new Set(c.domains)) tx.insert(clientDomains).values({ domain, clientId: c.id }).run();
       }
 
@@ -74,14 +77,7 @@ export function importRegistry(db: Db, reg: LoadedRegistry, opts: { actor: strin
           keyExpiresAt: key.expiresAt,
           updatedAt: at,
         };
-        const exists = tx.select({ id: partners.id }).from(partners).where(eq(partners.id, p.id)).get();
-        if (exists) {
-          tx.update(partners).set(row).where(eq(partners.id, p.id)).run();
-          report.partners.updated++;
-        } else {
-          tx.insert(partners).values({ id: p.id, ...row }).run();
-          report.partners.added++;
-        }
+        report.partners[upsertById(tx, partners, p.id, row)]++;
       }
 
       for (const a of data.apps) {
@@ -95,14 +91,7 @@ export function importRegistry(db: Db, reg: LoadedRegistry, opts: { actor: strin
           preBetaDone: a.readiness.preBetaDone === true,
           updatedAt: at,
         };
-        const exists = tx.select({ id: apps.id }).from(apps).where(eq(apps.id, a.id)).get();
-        if (exists) {
-          tx.update(apps).set(row).where(eq(apps.id, a.id)).run();
-          report.apps.updated++;
-        } else {
-          tx.insert(apps).values({ id: a.id, ...row }).run();
-          report.apps.added++;
-        }
+        report.apps[upsertById(tx, apps, a.id, row)]++;
       }
 
       for (const it of data.integrations) {

@@ -15,7 +15,6 @@ beforeAll(async () => {
 });
 afterAll(() => dovecot?.destroy());
 
-const FOLDERS = ['Countersign.Processed', 'Countersign.Flagged', 'Countersign.Ignored'];
 
 /** Each test gets its own mailbox and folders, so tests do not see each other's mail. */
 beforeEach(async () => {

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Mustache from 'mustache';
+import { TEMPLATES_DIR } from '../paths.js';
+
+/** Every kind of mail with a template, and the variables its template may use. */
+export const TEMPLATE_VARIABLES = {
+  'partner-test-identifiers': ['appName', 'clientName', 'partnerName', 'recordedAt', 'eventSeq', 'identifiers', 'partnerKeyFingerprint', 'teamName'],
+  'partner-production-identifiers': ['appName', 'clientName', 'partnerName', 'recordedAt', 'eventSeq', 'identifiers', 'partnerKeyFingerprint', 'teamName'],
+} as const;
+
+export type TemplateName = keyof typeof TEMPLATE_VARIABLES;
+export type TemplateVars<N extends TemplateName> = Record<(typeof TEMPLATE_VARIABLES)[N][number], string | number | readonly string[]>;
+
+interface Loaded {
+  subject: string;
+  body: string;
+}
+
+export class TemplateError extends Error {}
+
+type Token = [string, string, number, number, Token[]?, ...unknown[]];
+
+/** Every variable a Mustache template names, with `.` (the current item) left out. */
+function variablesOf(template: string): Set<string> {
+  const names = new Set<string>();
+  const walk = (tokens: Token[]) => {
+    for (const t of tokens) {
+      if (['name', '&', '#', '^', '{'].includes(t[0]) && t[1] !== '.') names.add(t[1]);
+      if (t[4]) walk(t[4]);
+    }
+  };
+  walk(Mustache.parse(template) as unknown as Token[]);
+  return names;
+}
+
+/**
+ * Operators edit the wording in templates/ (one file per kind of mail: a `Subject:` line, a blank line,
+ * the body; logic-less Mustache). Loading checks every template: a variable the mail does not provide
+ * fails here, at start-up, rather than as blank text in a sent mail.
+ */
+export class Templates {
+  private readonly loaded = new Map<TemplateName, Loaded>();
+
+  constructor(dir: string = TEMPLATES_DIR) {
+    for (const name of Object.keys(TEMPLATE_VARIABLES) as TemplateName[]) {
+      const file = path.join(dir, `${name}.txt`);
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
+      } catch (e) {
+        throw new TemplateError(`${file}: cannot read the template (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+      const m = /^Subject: (.*)\n\n([\s\S]*)$/.exec(text);
+      if (!m) throw new TemplateError(`${file}: must start with a "Subject: …" line and a blank line`);
+      const allowed = new Set<string>(TEMPLATE_VARIABLES[name]);
+      for (const v of [...variablesOf(m[1]!), ...variablesOf(m[2]!)]) {
+        if (!allowed.has(v)) throw new TemplateError(`${file}: unknown variable {{${v}}}; this mail provides: ${[...allowed].join(', ')}`);
+      }
+      this.loaded.set(name, { subject: m[1]!, body: m[2]! });
+    }
+  }
+
+  render<N extends TemplateName>(name: N, vars: TemplateVars<N>): { subject: string; body: string } {
+    const t = this.loaded.get(name)!;
+    // Plain-text mail: no HTML escaping.
+    const config = { escape: (s: string) => s };
+    return { subject: Mustache.render(t.subject, vars, {}, config).trim(), body: Mustache.render(t.body, vars, {}, config) };
+  }
+}

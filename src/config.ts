@@ -29,7 +29,12 @@ const schema = z.object({
   COUNTERSIGN_FROM: z.email({ message: 'must be an email address' }).default('apipartners@countersign.invalid'),
   COUNTERSIGN_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
   COUNTERSIGN_FLAG_TTL_DAYS: z.coerce.number().int().positive().default(14),
-  COUNTERSIGN_TEST_CRASH_AT: z.enum(['after_parse', 'after_commit']).optional(),
+  COUNTERSIGN_TEST_CRASH_AT: z.enum(['after_parse', 'after_commit', 'after_send']).optional(),
+  COUNTERSIGN_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  COUNTERSIGN_OUTBOX_DIR: z.string().min(1).default('./var/outbox'),
+  COUNTERSIGN_SIGNING_KEY: z.string().min(1).optional(),
+  COUNTERSIGN_MAX_MAILS_PER_RECIPIENT_HOUR: z.coerce.number().int().positive().default(20),
+  COUNTERSIGN_TEAM_NAME: z.string().min(1).default('API Partners'),
 });
 
 export interface ImapConfig {
@@ -60,7 +65,13 @@ export type Config = Readonly<{
   from: string;
   minConfidence: number;
   flagTtlDays: number;
-  testCrashAt: 'after_parse' | 'after_commit' | null;
+  testCrashAt: 'after_parse' | 'after_commit' | 'after_send' | null;
+  smtpUrl: string | null;
+  outboxDir: string;
+  signingKeyFile: string | null;
+  signingKeyPassphrase: string | undefined;
+  maxMailsPerRecipientHour: number;
+  teamName: string;
 }>;
 
 export class ConfigError extends Error {
@@ -133,5 +144,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     minConfidence: c.COUNTERSIGN_MIN_CONFIDENCE,
     flagTtlDays: c.COUNTERSIGN_FLAG_TTL_DAYS,
     testCrashAt: c.COUNTERSIGN_TEST_CRASH_AT ?? null,
+    smtpUrl: c.COUNTERSIGN_SMTP_URL ?? null,
+    outboxDir: path.resolve(c.COUNTERSIGN_OUTBOX_DIR),
+    signingKeyFile: c.COUNTERSIGN_SIGNING_KEY ? path.resolve(c.COUNTERSIGN_SIGNING_KEY) : null,
+    signingKeyPassphrase: readSecret(env, 'COUNTERSIGN_SIGNING_KEY_PASSPHRASE'),
+    maxMailsPerRecipientHour: c.COUNTERSIGN_MAX_MAILS_PER_RECIPIENT_HOUR,
+    teamName: c.COUNTERSIGN_TEAM_NAME,
   });
 }

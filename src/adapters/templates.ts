@@ -7,6 +7,12 @@ import { TEMPLATES_DIR } from '../paths.js';
 export const TEMPLATE_VARIABLES = {
   'partner-test-identifiers': ['appName', 'clientName', 'partnerName', 'recordedAt', 'eventSeq', 'identifiers', 'partnerKeyFingerprint', 'teamName'],
   'partner-production-identifiers': ['appName', 'clientName', 'partnerName', 'recordedAt', 'eventSeq', 'identifiers', 'partnerKeyFingerprint', 'teamName'],
+  'client-ack-beta-consent': ['originalSubject', 'clientName', 'appName', 'partnerName', 'recordedAt', 'teamName'],
+  'client-ack-production-approval': ['originalSubject', 'clientName', 'appName', 'partnerName', 'recordedAt', 'teamName'],
+  'client-ack-ga-signoff': ['originalSubject', 'clientName', 'appName', 'partnerName', 'recordedAt', 'teamName'],
+  'client-fix': ['originalSubject', 'explanation', 'teamName'],
+  'staff-ga-ready': ['appName', 'appId', 'clientName', 'recordedAt', 'eventSeq'],
+  'staff-withdrawn': ['appName', 'clientName', 'partnerName', 'recordedAt', 'eventSeq', 'actor'],
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATE_VARIABLES;

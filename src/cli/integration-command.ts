@@ -35,6 +35,7 @@ export function registerIntegrationCommand(program: Command, ctx: CliContext): v
         actorAddress: operatorName(opts.by),
         cause: { type: 'operator', ref: null },
         evidence: { reason: opts.reason ?? null },
+        mailFrom: ctx.config.from,
       });
       if (!r.ok) throw new CliError(`not withdrawn: ${explainStepRefusal(r.error)}`);
       if (opts.json) return printJson(ctx.out, { app: opts.app, client: opts.client, ...r.value });

@@ -22,8 +22,10 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
       const { buildProcessorDeps } = await import('../daemon/build-processor.js');
       const { runDaemon } = await import('../daemon/run-daemon.js');
       const deps = await buildProcessorDeps(config, ctx.db, logger);
+      const shadow = opts.shadow === true;
+      const deliver = shadow ? undefined : await (await import('../daemon/build-deliver.js')).buildDeliverDeps(config, ctx.db, logger);
       try {
-        await runDaemon(config, deps, { once: opts.once === true, shadow: opts.shadow === true, signal: controller.signal });
+        await runDaemon(config, deps, { once: opts.once === true, shadow, signal: controller.signal, deliver });
       } catch (e) {
         throw new CliError(`the mailbox cannot be reached: ${(e as Error).message}`);
       }

@@ -34,7 +34,10 @@ export type Reason =
   | { code: 'stage_refused'; refusal: TransitionRefusal }
   // Staff.
   | { code: 'staff_reply_unmatched' }
-  | { code: 'bounce_of_our_mail'; messageId: string };
+  | { code: 'bounce_of_our_mail'; messageId: string }
+  // Outgoing mail.
+  | { code: 'mail_held'; detail: string }
+  | { code: 'mail_failed'; detail: string };
 
 export type ReasonCode = Reason['code'];
 
@@ -145,6 +148,10 @@ export function explainReason(r: Reason): string {
       return 'A reply from staff that matches no open flag.';
     case 'bounce_of_our_mail':
       return `A delivery report about a mail Countersign sent (${r.messageId}).`;
+    case 'mail_held':
+      return `An outgoing mail was held and not sent: ${r.detail}.`;
+    case 'mail_failed':
+      return `An outgoing mail was refused by the mail server: ${r.detail}.`;
     default: {
       const never: never = r;
       return never;

@@ -65,11 +65,18 @@ function baseRecord(inc: Incoming, deps: ProcessorDeps, mail: InboundMail | null
     date: mail?.date ?? null,
     now: (deps.now ?? (() => new Date()))(),
     flagTtlDays: deps.config.flagTtlDays,
+    mailFrom: deps.config.from,
   };
 }
 
-function fromDecision(d: Decision): Pick<MessageRecord, 'outcome' | 'reasons' | 'intent' | 'appId' | 'clientId' | 'confidence' | 'decision' | 'proposal' | 'apply'> {
+function fromDecision(d: Decision, mail: InboundMail): Pick<MessageRecord, 'outcome' | 'reasons' | 'intent' | 'appId' | 'clientId' | 'confidence' | 'decision' | 'proposal' | 'apply' | 'replyTo'> {
+  // Replies go to the authenticated From address of a verified client, threaded; never to Reply-To.
+  const replyTo =
+    d.sender.kind === 'verified' && d.sender.role === 'client' && d.automated === null
+      ? { to: d.sender.address, inReplyTo: mail.messageId, references: [...mail.references, ...(mail.messageId ? [mail.messageId] : [])], subject: mail.subject }
+      : null;
   const base = {
+    replyTo,
     reasons: d.reasons,
     intent: d.intent,
     appId: d.app,
@@ -136,7 +143,7 @@ export async function handleIncoming(deps: ProcessorDeps, inc: Incoming): Promis
           const d = await decideMessage(inc.raw, mail, ctx, deps);
           const isBounce = d.automated?.code === 'delivery_report' || d.automated?.code === 'mailer_daemon_sender' || d.automated?.code === 'empty_return_path';
           const bounced = isBounce ? [...mail.embeddedMessageIds, ...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references] : [];
-          record = { ...baseRecord(inc, deps, mail), ...fromDecision(d), bouncedMessageIds: bounced };
+          record = { ...baseRecord(inc, deps, mail), ...fromDecision(d, mail), bouncedMessageIds: bounced };
         } catch (e) {
           logger.error({ err: e, key: inc.loc.key }, 'decision failed; the message is recorded as failed');
           record = { ...baseRecord(inc, deps, mail), outcome: 'failed', reasons: [{ code: 'processing_error', detail: (e as Error).message.slice(0, 200) }] };

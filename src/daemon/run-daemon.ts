@@ -10,11 +10,20 @@ import { backoffMs, sleep } from './backoff.js';
 import { drainMailbox } from './drain-mailbox.js';
 import type { MailSource } from './mail-source.js';
 import type { ProcessorDeps } from './message-processor.js';
+import { deliverOutbox, type DeliverDeps } from './deliver-outbox.js';
 
 export interface RunOptions {
   once: boolean;
   shadow: boolean;
   signal: AbortSignal;
+  /** The outbox sender; absent in shadow mode, which never sends. */
+  deliver?: DeliverDeps | undefined;
+}
+
+async function deliver(opts: RunOptions, log: Logger): Promise<void> {
+  if (!opts.deliver || opts.shadow) return;
+  const r = await deliverOutbox(opts.deliver);
+  if (r.sent + r.retrying + r.failed + r.held + r.deferred > 0) log.info(r, 'outbox delivered');
 }
 
 export function buildSource(config: Config, db: Db, logger: Logger, shadow: boolean): MailSource {
@@ -56,6 +65,8 @@ export async function runDaemon(config: Config, deps: ProcessorDeps, opts: RunOp
     } finally {
       await source.close();
     }
+    await deliver(opts, log);
+    opts.deliver?.transport.close();
     return;
   }
   let attempt = 0;
@@ -69,6 +80,7 @@ export async function runDaemon(config: Config, deps: ProcessorDeps, opts: RunOp
       while (!opts.signal.aborted) {
         const r = await drainMailbox(source, deps, { signal: opts.signal, shadow: opts.shadow });
         if (r.handled + r.alreadyKnown > 0) log.info(r, 'mailbox drained');
+        await deliver(opts, log);
         if (!opts.shadow && Date.now() - lastPrune > 86_400_000) {
           pruneRawMessages(deps.db, config.rawRetentionDays);
           lastPrune = Date.now();
@@ -86,5 +98,6 @@ export async function runDaemon(config: Config, deps: ProcessorDeps, opts: RunOp
     }
   }
   await source.close();
+  opts.deliver?.transport.close();
   log.info('stopped');
 }

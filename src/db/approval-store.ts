@@ -11,7 +11,8 @@ import {
 import { err, ok, type Result } from '../core/result.js';
 import type { Db } from './open-db.js';
 import { appendEvent, type CauseType, type Tx } from './event-log.js';
-import { apps, clients, integrations, outbox, staff } from './schema.js';
+import { apps, clients, integrations, partners, staff } from './schema.js';
+import { queueMail, type OutboxKind } from './queue-mail.js';
 
 export interface StepRequest {
   appId: string;
@@ -24,6 +25,10 @@ export interface StepRequest {
   betaParts?: BetaConsentParts;
   evidence: unknown;
   now?: Date;
+  /** Countersign's From address (for the Message-IDs of the mails this change causes). */
+  mailFrom?: string;
+  /** When a client's message caused the change: acknowledge it, threaded, to its authenticated sender. */
+  acknowledge?: { to: string; inReplyTo: string | null; references: string[]; subject: string };
 }
 
 export type StepRefusal = TransitionRefusal | { kind: 'unknown_app'; app: string } | { kind: 'unknown_client'; client: string };
@@ -36,7 +41,7 @@ export interface StepApplied {
   outboxIds: number[];
 }
 
-const OUTBOX_KIND: Readonly<Record<Effect['kind'], string>> = {
+const OUTBOX_KIND: Readonly<Record<Effect['kind'], OutboxKind>> = {
   send_test_identifiers: 'partner_test_identifiers',
   send_production_identifiers: 'partner_production_identifiers',
   notify_staff_ga_ready: 'staff_ga_ready',
@@ -101,10 +106,34 @@ export function applyStepTx(tx: Tx, req: StepRequest): Result<StepApplied, StepR
     actor: req.actorAddress,
     evidence: req.evidence,
   });
-  const outboxIds = t.value.effects.map(
-    (e) =>
-      tx.insert(outbox).values({ kind: OUTBOX_KIND[e.kind], integrationId, eventSeq: seq, createdAt: at }).returning({ id: outbox.id }).get().id,
+  const from = req.mailFrom ?? 'apipartners@countersign.invalid';
+  const now = new Date(at);
+  const partnerContact = tx.select({ contact: partners.contact }).from(partners).where(eq(partners.id, app.partnerId)).get()?.contact ?? null;
+  const outboxIds = t.value.effects.map((e) =>
+    queueMail(tx, {
+      kind: OUTBOX_KIND[e.kind],
+      from,
+      // Identifiers go only to the developer of the app concerned; notifications to staff (null).
+      recipient: e.kind === 'send_test_identifiers' || e.kind === 'send_production_identifiers' ? partnerContact : null,
+      integrationId,
+      eventSeq: seq,
+      context: { step: req.step },
+      now,
+    }),
   );
+  if (req.acknowledge) {
+    outboxIds.push(
+      queueMail(tx, {
+        kind: 'client_ack',
+        from,
+        recipient: req.acknowledge.to,
+        integrationId,
+        eventSeq: seq,
+        context: { step: req.step, inReplyTo: req.acknowledge.inReplyTo, references: req.acknowledge.references, subject: req.acknowledge.subject },
+        now,
+      }),
+    );
+  }
   return ok({ seq, integrationId, from: t.value.from, to: t.value.to, outboxIds });
 }
 

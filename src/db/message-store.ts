@@ -1,10 +1,11 @@
 import { gzipSync } from 'node:zlib';
-import { and, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { BetaConsentParts, Step } from '../core/approval-state.js';
-import type { Reason } from '../core/reasons.js';
+import { clientCanFix, disposition, explainReason, type Reason } from '../core/reasons.js';
 import { applyStepTx } from './approval-store.js';
 import type { Tx } from './event-log.js';
 import { newFlagToken } from './flag-token.js';
+import { queueMail } from './queue-mail.js';
 import type { Db } from './open-db.js';
 import { flags, messageLocations, outbox } from './schema.js';
 
@@ -53,6 +54,10 @@ export interface MessageRecord {
   bouncedMessageIds?: string[];
   now: Date;
   flagTtlDays: number;
+  /** Countersign's From address. */
+  mailFrom?: string;
+  /** The authenticated client who wrote (never Reply-To): acknowledged, or told what to fix. */
+  replyTo?: { to: string; inReplyTo: string | null; references: string[]; subject: string } | null;
 }
 
 export interface Recorded {
@@ -141,7 +146,7 @@ export function markedKeys(db: Db, mailbox: string): Set<string> {
   );
 }
 
-function insertFlag(tx: Tx, f: { kind: string; messageRow?: number | null; outboxId?: number | null; appId?: string | null; clientId?: string | null; proposal?: unknown; reasons: unknown; now: Date; ttlDays: number }): void {
+export function insertFlag(tx: Tx, f: { kind: string; messageRow?: number | null; outboxId?: number | null; appId?: string | null; clientId?: string | null; proposal?: unknown; reasons: unknown; now: Date; ttlDays: number }): void {
   tx.insert(flags)
     .values({
       token: newFlagToken(),
@@ -156,6 +161,30 @@ function insertFlag(tx: Tx, f: { kind: string; messageRow?: number | null; outbo
       expiresAt: new Date(f.now.getTime() + f.ttlDays * 86_400_000).toISOString(),
     })
     .run();
+}
+
+/**
+ * Tells an authenticated client what to fix (a beta consent missing a part, no app named, an approval
+ * before the step it needs) — at most once per reason per integration per day. Only ever called for
+ * a verified client sender: unverified, unknown and automated senders never get mail (no backscatter).
+ */
+function queueClientFix(tx: Tx, m: MessageRecord, reasons: Reason[]): void {
+  const fixable = reasons.find(clientCanFix);
+  if (!fixable || !m.replyTo || reasons.some((r) => disposition(r) === 'ignore')) return;
+  const since = new Date(m.now.getTime() - 86_400_000).toISOString();
+  const recent = tx.all<{ n: number }>(
+    sql`SELECT COUNT(*) AS n FROM outbox WHERE kind = 'client_fix' AND created_at > ${since}
+        AND json_extract(context, '$.reason') = ${fixable.code}
+        AND json_extract(context, '$.client') IS ${m.clientId ?? null} AND json_extract(context, '$.app') IS ${m.appId ?? null}`,
+  );
+  if ((recent[0]?.n ?? 0) > 0) return;
+  queueMail(tx, {
+    kind: 'client_fix',
+    from: m.mailFrom ?? 'apipartners@countersign.invalid',
+    recipient: m.replyTo.to,
+    context: { reason: fixable.code, explanation: explainReason(fixable), client: m.clientId ?? null, app: m.appId ?? null, inReplyTo: m.replyTo.inReplyTo, references: m.replyTo.references, subject: m.replyTo.subject },
+    now: m.now,
+  });
 }
 
 /**
@@ -179,6 +208,8 @@ export function recordMessage(db: Db, m: MessageRecord): Recorded {
           betaParts: m.apply.betaParts,
           evidence: { ...(m.apply.evidence as object), sha256: m.sha256 },
           now: m.now,
+          mailFrom: m.mailFrom ?? 'apipartners@countersign.invalid',
+          ...(m.replyTo ? { acknowledge: m.replyTo } : {}),
         });
         if (r.ok) eventSeq = r.value.seq;
         else {
@@ -214,6 +245,7 @@ export function recordMessage(db: Db, m: MessageRecord): Recorded {
       const folder = FOLDER_OF[outcome];
       st.insertLocation!.run(messageRow, m.loc.mailbox, m.loc.key, m.loc.uidValidity ?? null, m.loc.uid ?? null, folder);
       st.insertRaw!.run(m.sha256, gzipSync(m.raw, { level: 1 }), m.size, m.rawComplete ? 1 : 0, m.now.toISOString());
+      if (outcome === 'flagged' && m.replyTo) queueClientFix(tx, m, reasons);
       if (outcome === 'flagged' || outcome === 'failed') {
         insertFlag(tx, { kind: 'message', messageRow: row.id, appId: m.appId ?? null, clientId: m.clientId ?? null, proposal: m.proposal ?? null, reasons, now: m.now, ttlDays: m.flagTtlDays });
       }

@@ -112,6 +112,16 @@ export const outbox = sqliteTable(
     createdAt: text('created_at').notNull(),
     /** Fixed when the row is written, so a resend after a crash carries the same Message-ID. */
     messageId: text('message_id'),
+    /** The address it goes to; null for staff notifications (the registry's staff at send time). */
+    recipient: text('recipient'),
+    /** The message that caused it (for threading a reply), if any. */
+    messageRow: integer('message_row'),
+    /** Non-secret facts the template needs (step, reason, In-Reply-To …), JSON. Never identifiers. */
+    context: text('context').notNull().default('{}'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: text('next_attempt_at'),
+    lastError: text('last_error'),
+    sentAt: text('sent_at'),
   },
   (t) => [uniqueIndex('outbox_event_kind').on(t.eventSeq, t.kind), index('outbox_message_id').on(t.messageId)],
 );

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import * as openpgp from 'openpgp';
 import path from 'node:path';
 import { CliContext } from '../cli/context.js';
 import { runCli } from '../cli/main.js';
@@ -19,8 +20,10 @@ async function main(): Promise<void> {
   const dbPath = path.join(dir, 'countersign.sqlite');
   const maildir = path.join(dir, 'maildir');
   const say = (s: string) => process.stdout.write(`${s}\n`);
+  const outbox = path.join(dir, 'outbox');
   const env = {
     ...process.env,
+    COUNTERSIGN_OUTBOX_DIR: outbox,
     COUNTERSIGN_DB: dbPath,
     COUNTERSIGN_MAILDIR: maildir,
     COUNTERSIGN_AUTHSERV_ID: DEMO_AUTHSERV_ID,
@@ -30,6 +33,7 @@ async function main(): Promise<void> {
 
   say(`Countersign demo in ${path.relative(process.cwd(), dir)}`);
   const demo = await writeDemoRegistry(dir);
+  Object.assign(env, { COUNTERSIGN_SIGNING_KEY: demo.signingKeyFile });
   say(`\n1. A registry with freshly generated partner keys: ${path.relative(process.cwd(), demo.file)}`);
   const db = openDb(dbPath);
   const loaded = await loadRegistry(demo.file);
@@ -59,9 +63,30 @@ async function main(): Promise<void> {
   }
   check.$client.close();
 
-  say('\n4. countersign status');
+  say(`\n4. Mail written to ${path.relative(process.cwd(), outbox)} (the embedded default for SMTP):`);
+  const sent = readdirSync(outbox).filter((f) => f.endsWith('.eml')).sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
+  for (const f of sent) {
+    const raw = readFileSync(path.join(outbox, f), 'utf8');
+    say(`   ${f.padEnd(40)} to ${/^To: (.*)$/m.exec(raw)?.[1]}  "${/^Subject: (.*)$/m.exec(raw)?.[1]}"`);
+  }
+  const partnerMail = sent.find((f) => f.includes('partner_production_identifiers')) ?? sent.find((f) => f.includes('partner_'));
+  if (partnerMail) {
+    say(`\n5. ${partnerMail}, decrypted with the partner's private key, as the developer reads it:`);
+    const raw = readFileSync(path.join(outbox, partnerMail), 'utf8');
+    const armored = /-----BEGIN PGP MESSAGE-----[\s\S]*?-----END PGP MESSAGE-----/.exec(raw)![0];
+    const { data, signatures } = await openpgp.decrypt({
+      message: await openpgp.readMessage({ armoredMessage: armored }),
+      decryptionKeys: await openpgp.readPrivateKey({ armoredKey: demo.partnerPrivateKeys.get('acme')! }),
+      verificationKeys: await openpgp.readKey({ armoredKey: readFileSync(demo.signingKeyFile.replace('.private.asc', '.asc'), 'utf8') }),
+    });
+    const verified = await signatures[0]?.verified.then(() => true, () => false);
+    say(`   (signature by Countersign: ${verified ? 'good' : 'BAD'})`);
+    for (const line of String(data).split(/\r?\n/)) say(`   | ${line}`);
+  }
+
+  say('\n6. countersign status');
   await runCli(['status'], new CliContext(env));
-  say('\n5. countersign log verify');
+  say('\n7. countersign log verify');
   await runCli(['log', 'verify'], new CliContext(env));
   say(`\nFiled mail: ${path.relative(process.cwd(), maildir)}/.Countersign.{Processed,Flagged,Ignored}/cur`);
   say(`Look around: COUNTERSIGN_DB=${path.relative(process.cwd(), dbPath)} npx countersign log`);

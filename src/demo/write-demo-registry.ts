@@ -5,6 +5,8 @@ import { stringify } from 'yaml';
 
 export interface DemoRegistry {
   file: string;
+  /** Countersign's own signing key (armored, no passphrase), for COUNTERSIGN_SIGNING_KEY. */
+  signingKeyFile: string;
   /** Partner id → armored private key, so the demo can show what the partner reads. */
   partnerPrivateKeys: Map<string, string>;
 }
@@ -68,7 +70,11 @@ export async function writeDemoRegistry(dir: string): Promise<DemoRegistry> {
     ],
     integrations: [{ app: 'acme-scheduler', client: 'lakeside', stage: 'pending' }],
   };
+  const signing = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'API Partners (Countersign)', email: 'apipartners@partners.example' }], format: 'armored' });
+  const signingKeyFile = path.join(dir, 'keys', 'countersign-signing.private.asc');
+  await writeFile(signingKeyFile, signing.privateKey, { mode: 0o600 });
+  await writeFile(path.join(dir, 'keys', 'countersign-signing.asc'), signing.publicKey);
   const file = path.join(dir, 'registry.yaml');
   await writeFile(file, `# Demo registry written by npm run demo; keys are generated fresh on each run.\n${stringify(registry)}`);
-  return { file, partnerPrivateKeys };
+  return { file, signingKeyFile, partnerPrivateKeys };
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as openpgp from 'openpgp';
@@ -8,6 +8,7 @@ import { simpleParser } from 'mailparser';
 import { buildPgpMime, loadSigningKey } from '../../src/adapters/pgp-mime.js';
 import { Templates, TemplateError } from '../../src/adapters/templates.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { TEMPLATES_DIR } from '../../src/paths.js';
 
 const IDS = ['RFM-TEST-7731', 'RFM-TEST-7732'];
 
@@ -102,16 +103,16 @@ describe('PGP/MIME identifiers mail (RFC 3156)', () => {
 describe('templates', () => {
   it('fail at load time when a template uses a variable its mail does not provide', () => {
     const dir = tempDir();
+    for (const f of readdirSync(TEMPLATES_DIR)) copyFileSync(path.join(TEMPLATES_DIR, f), path.join(dir, f));
     writeFileSync(path.join(dir, 'partner-test-identifiers.txt'), 'Subject: {{appName}}\n\nHello {{partnerNmae}}\n');
-    writeFileSync(path.join(dir, 'partner-production-identifiers.txt'), 'Subject: x\n\ny\n');
     expect(() => new Templates(dir)).toThrow(TemplateError);
     expect(() => new Templates(dir)).toThrow(/partner-test-identifiers\.txt: unknown variable \{\{partnerNmae\}\}/);
   });
 
   it('fail at load time without a Subject line', () => {
     const dir = tempDir();
-    writeFileSync(path.join(dir, 'partner-test-identifiers.txt'), 'Hello\n');
-    writeFileSync(path.join(dir, 'partner-production-identifiers.txt'), 'Subject: x\n\ny\n');
-    expect(() => new Templates(dir)).toThrow(/must start with a "Subject: …" line/);
+    for (const f of readdirSync(TEMPLATES_DIR)) copyFileSync(path.join(TEMPLATES_DIR, f), path.join(dir, f));
+    writeFileSync(path.join(dir, 'client-fix.txt'), 'Hello\n');
+    expect(() => new Templates(dir)).toThrow(/client-fix\.txt: must start with a "Subject: …" line/);
   });
 });

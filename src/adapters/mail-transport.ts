@@ -1,0 +1,44 @@
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+
+export interface Envelope {
+  from: string;
+  to: string[];
+}
+
+/** Where outgoing mail goes: an SMTP server, or (the embedded default) .eml files in a folder. */
+export interface MailTransport {
+  send(raw: string, envelope: Envelope, name: string): Promise<void>;
+  close(): void;
+}
+
+/**
+ * SMTP through nodemailer: `smtp://` upgrades with STARTTLS when the server offers it, `smtps://` is
+ * TLS from the start; user and password in the URL, percent-encoded. The raw message is sent as built,
+ * so its Message-ID is the one fixed in the outbox row.
+ */
+export function smtpTransport(url: string): MailTransport {
+  const t = nodemailer.createTransport(url);
+  return {
+    async send(raw, envelope) {
+      await t.sendMail({ envelope: { ...envelope } as never, raw });
+    },
+    close: () => t.close(),
+  };
+}
+
+/** The embedded default: each mail written as `<name>.eml`, atomically (tmp file, then rename). */
+export function fileTransport(dir: string): MailTransport {
+  return {
+    async send(raw, _envelope, name) {
+      await mkdir(dir, { recursive: true });
+      const target = path.join(dir, `${name}.eml`);
+      if (await stat(target).then(() => true, () => false)) return; // written before a crash: once is enough
+      const tmp = path.join(dir, `.${name}.tmp`);
+      await writeFile(tmp, raw, { mode: 0o600 });
+      await rename(tmp, target);
+    },
+    close: () => undefined,
+  };
+}

@@ -1,0 +1,45 @@
+import { readFile } from 'node:fs/promises';
+import { fileTransport, smtpTransport } from '../adapters/mail-transport.js';
+import { loadSigningKey } from '../adapters/pgp-mime.js';
+import { Templates } from '../adapters/templates.js';
+import { ConfigError, type Config } from '../config.js';
+import type { Db } from '../db/open-db.js';
+import type { Logger } from '../logger.js';
+import type { DeliverDeps } from './deliver-outbox.js';
+
+/**
+ * The sender's dependencies. Templates and the signing key are checked here, at start-up: a template
+ * with an unknown variable or a key that does not open with its passphrase stops the daemon with the
+ * reason, instead of failing on the first approval.
+ */
+export async function buildDeliverDeps(config: Config, db: Db, logger: Logger): Promise<DeliverDeps> {
+  const templates = new Templates();
+  let signingKey = null;
+  if (config.signingKeyFile) {
+    let armored: string;
+    try {
+      armored = await readFile(config.signingKeyFile, 'utf8');
+    } catch (e) {
+      throw new ConfigError('COUNTERSIGN_SIGNING_KEY', `cannot read ${config.signingKeyFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    try {
+      signingKey = await loadSigningKey(armored, config.signingKeyPassphrase);
+    } catch (e) {
+      throw new ConfigError('COUNTERSIGN_SIGNING_KEY', `the key does not open or cannot sign (check COUNTERSIGN_SIGNING_KEY_PASSPHRASE): ${(e as Error).message}`);
+    }
+  } else {
+    logger.warn('no COUNTERSIGN_SIGNING_KEY: mails with identifiers will be held until one is configured');
+  }
+  return {
+    db,
+    transport: config.smtpUrl ? smtpTransport(config.smtpUrl) : fileTransport(config.outboxDir),
+    templates,
+    signingKey,
+    from: config.from,
+    teamName: config.teamName,
+    maxPerRecipientHour: config.maxMailsPerRecipientHour,
+    flagTtlDays: config.flagTtlDays,
+    logger: logger.child({ component: 'outbox' }),
+    crashAfterSend: config.testCrashAt === 'after_send',
+  };
+}

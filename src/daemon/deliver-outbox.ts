@@ -1,0 +1,99 @@
+import type * as openpgp from 'openpgp';
+import type { MailTransport } from '../adapters/mail-transport.js';
+import type { Templates } from '../adapters/templates.js';
+import { classifySendError } from '../core/smtp-failure.js';
+import { makeDurable } from '../db/durable.js';
+import { insertFlag } from '../db/message-store.js';
+import type { Db } from '../db/open-db.js';
+import type { Logger } from '../logger.js';
+import { backoffMs } from './backoff.js';
+import { renderOutboxMail, type OutboxRow } from './render-outbox-mail.js';
+
+export interface DeliverDeps {
+  db: Db;
+  transport: MailTransport;
+  templates: Templates;
+  signingKey: openpgp.PrivateKey | null;
+  from: string;
+  teamName: string;
+  maxPerRecipientHour: number;
+  flagTtlDays: number;
+  logger: Logger;
+  now?: () => Date;
+  /** Test seam: kill the process after the server accepted a mail, before the row says so. */
+  crashAfterSend?: boolean;
+}
+
+export interface DeliverResult {
+  sent: number;
+  retrying: number;
+  failed: number;
+  held: number;
+  deferred: number;
+}
+
+const SELECT_DUE = `SELECT id, kind, integration_id AS integrationId, event_seq AS eventSeq, recipient, context, message_id AS messageId,
+                           created_at AS createdAt, attempts
+                    FROM outbox WHERE status IN ('queued', 'retry') AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+                    ORDER BY id LIMIT 200`;
+
+/**
+ * Delivers what the outbox holds, once each. The rows are made durable before anything is sent; a
+ * row is marked sent only after the server accepted the mail, so a crash in between resends it —
+ * with the same Message-ID, fixed when the row was written. 4xx replies and connection errors are
+ * retried with backoff; 5xx replies park the mail as failed and tell staff (RFC 5321 §4.2.1).
+ */
+export async function deliverOutbox(deps: DeliverDeps): Promise<DeliverResult> {
+  const { db, logger } = deps;
+  const result: DeliverResult = { sent: 0, retrying: 0, failed: 0, held: 0, deferred: 0 };
+  const now = (deps.now ?? (() => new Date()))();
+  const rows = db.$client.prepare(SELECT_DUE).all(now.toISOString()) as (OutboxRow & { attempts: number })[];
+  if (rows.length === 0) return result;
+  makeDurable(db);
+  const sentLastHour = db.$client.prepare("SELECT COUNT(*) AS n FROM outbox WHERE recipient = ? AND status = 'sent' AND sent_at > ?");
+  const update = db.$client.prepare('UPDATE outbox SET status = @status, attempts = @attempts, next_attempt_at = @next, last_error = @error, sent_at = @sentAt WHERE id = @id');
+  const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
+  for (const row of rows) {
+    // Loop safety: at most so many mails to one address per hour; the rest wait.
+    if (row.recipient && (sentLastHour.get(row.recipient, hourAgo) as { n: number }).n >= deps.maxPerRecipientHour) {
+      update.run({ id: row.id, status: 'queued', attempts: row.attempts, next: new Date(now.getTime() + 15 * 60_000).toISOString(), error: 'per-recipient hourly limit reached', sentAt: null });
+      result.deferred++;
+      continue;
+    }
+    const rendered = await renderOutboxMail({ db, templates: deps.templates, from: deps.from, teamName: deps.teamName, signingKey: deps.signingKey, now }, row);
+    if (!rendered.ok) {
+      db.transaction((tx) => {
+        update.run({ id: row.id, status: 'held', attempts: row.attempts, next: null, error: rendered.held, sentAt: null });
+        insertFlag(tx, { kind: 'held_mail', outboxId: row.id, reasons: [{ code: 'mail_held', detail: rendered.held }], now, ttlDays: deps.flagTtlDays });
+      });
+      logger.warn({ outbox: row.id, kind: row.kind, reason: rendered.held }, 'mail held; staff told');
+      result.held++;
+      continue;
+    }
+    try {
+      await deps.transport.send(rendered.raw, { from: deps.from, to: rendered.to }, `${row.id}-${row.kind}`);
+    } catch (e) {
+      const err = e as { responseCode?: number; code?: string; message?: string };
+      const detail = `${err.responseCode ?? err.code ?? 'error'}: ${(err.message ?? '').slice(0, 200)}`;
+      if (classifySendError(err) === 'permanent') {
+        db.transaction((tx) => {
+          update.run({ id: row.id, status: 'failed', attempts: row.attempts + 1, next: null, error: detail, sentAt: null });
+          insertFlag(tx, { kind: 'send_failed', outboxId: row.id, reasons: [{ code: 'mail_failed', detail }], now, ttlDays: deps.flagTtlDays });
+        });
+        logger.error({ outbox: row.id, kind: row.kind, detail }, 'mail refused permanently; staff told');
+        result.failed++;
+      } else {
+        const attempts = row.attempts + 1;
+        update.run({ id: row.id, status: 'retry', attempts, next: new Date(now.getTime() + backoffMs(attempts, 3_600_000)).toISOString(), error: detail, sentAt: null });
+        logger.warn({ outbox: row.id, kind: row.kind, attempts, detail }, 'mail not delivered; will retry');
+        result.retrying++;
+      }
+      continue;
+    }
+    if (deps.crashAfterSend) process.kill(process.pid, 'SIGKILL');
+    update.run({ id: row.id, status: 'sent', attempts: row.attempts + 1, next: null, error: null, sentAt: now.toISOString() });
+    logger.info({ outbox: row.id, kind: row.kind, messageId: row.messageId }, 'mail sent');
+    result.sent++;
+  }
+  return result;
+}

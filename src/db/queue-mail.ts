@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import type { Tx } from './event-log.js';
+import { outbox } from './schema.js';
+
+export type OutboxKind =
+  | 'partner_test_identifiers'
+  | 'partner_production_identifiers'
+  | 'client_ack'
+  | 'client_fix'
+  | 'staff_ga_ready'
+  | 'staff_withdrawn';
+
+export interface QueuedMail {
+  kind: OutboxKind;
+  /** Countersign's From address: its domain makes the Message-ID ours. */
+  from: string;
+  recipient: string | null;
+  integrationId?: number | null;
+  eventSeq?: number | null;
+  context?: Record<string, unknown>;
+  now: Date;
+}
+
+/**
+ * Writes one outgoing mail as a row, inside the caller's transaction: the mail exists exactly when
+ * the change that causes it does. Its Message-ID is fixed now, so a resend after a crash between the
+ * server's acceptance and our update carries the same Message-ID and can be recognised as a repeat.
+ */
+export function queueMail(tx: Tx, m: QueuedMail): number {
+  const domain = m.from.slice(m.from.lastIndexOf('@') + 1) || 'countersign.invalid';
+  return tx
+    .insert(outbox)
+    .values({
+      kind: m.kind,
+      integrationId: m.integrationId ?? null,
+      eventSeq: m.eventSeq ?? null,
+      recipient: m.recipient,
+      context: JSON.stringify(m.context ?? {}),
+      messageId: `<cs.${randomUUID()}@${domain}>`,
+      createdAt: m.now.toISOString(),
+    })
+    .returning({ id: outbox.id })
+    .get().id;
+}

@@ -10,6 +10,7 @@ import { registerStatusCommand } from './status-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerShadowCommand } from './shadow-command.js';
 import { registerClassifyCommand } from './classify-command.js';
+import { registerKeysCommand } from './keys-command.js';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('countersign')
@@ -28,6 +29,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerAppCommand(program, ctx);
   registerIntegrationCommand(program, ctx);
   registerShadowCommand(program, ctx);
+  registerKeysCommand(program, ctx);
   return program;
 }
 

@@ -201,6 +201,21 @@ describe('outgoing mail through a real SMTP peer', () => {
     }
   });
 
+  it('sends at most the configured number of mails per recipient per hour; the rest wait', async () => {
+    const { smtp, p } = await setup(undefined, { COUNTERSIGN_MAX_MAILS_PER_RECIPIENT_HOUR: '1' });
+    try {
+      deliver(p, makeMail({ from: 'pm@riversidefm.org', body: PRODUCTION_APPROVAL }));
+      deliver(p, makeMail({ from: 'pm@lakesidepeds.org', subject: 'Acme Scheduler beta', body: BETA_CONSENT }));
+      expect((await runCountersign(['run', '--once'], p.env)).code).toBe(0);
+      const partnerRows = outboxRows(p).filter((o) => o.recipient === 'integrations@acmehealth.io');
+      expect(partnerRows.map((o) => o.status)).toEqual(['sent', 'queued']);
+      expect(smtp.received.filter((m) => m.to.includes('integrations@acmehealth.io'))).toHaveLength(1);
+      expect(p.query<{ last_error: string }>("SELECT last_error FROM outbox WHERE status = 'queued'")[0]!.last_error).toBe('per-recipient hourly limit reached');
+    } finally {
+      await smtp.close();
+    }
+  });
+
   it('without COUNTERSIGN_SMTP_URL writes each mail as an .eml file in the outbox folder', async () => {
     const p = await makeProject({ COUNTERSIGN_OUTBOX_DIR: '' });
     const signer = await makeKey('apipartners@partners.example');

@@ -21,6 +21,7 @@ export async function makeProject(extraEnv: Record<string, string> = {}, registr
   const env = {
     COUNTERSIGN_DB: dbPath,
     COUNTERSIGN_MAILDIR: path.join(dir, 'maildir'),
+    COUNTERSIGN_OUTBOX_DIR: path.join(dir, 'outbox'),
     COUNTERSIGN_AUTHSERV_ID: AUTHSERV_ID,
     COUNTERSIGN_FROM: 'apipartners@partners.example',
     COUNTERSIGN_LOG_LEVEL: 'info',

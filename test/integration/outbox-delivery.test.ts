@@ -10,6 +10,7 @@ import { makeProject, type Project } from '../helpers/project.js';
 import { goodKey, TEST_IDS } from '../helpers/registry-fixture.js';
 import { runCountersign } from '../helpers/run-cli.js';
 import { startSmtpPeer, type Behaviour } from '../helpers/smtp-peer.js';
+import { gnupgHome } from '../helpers/gnupg.js';
 
 let seq = 0;
 function deliver(p: Project, raw: string): void {
@@ -61,6 +62,15 @@ describe('outgoing mail through a real SMTP peer', () => {
       });
       await expect(signatures[0]!.verified).resolves.toBe(true);
       expect(String(data)).toContain('LKP-TEST-0042');
+      // And as the developer reads it with GnuPG: decrypted, with Countersign's good signature.
+      const gpg = gnupgHome([(await goodKey()).privateKey, signer.publicKey]);
+      try {
+        const out = gpg.decrypt(armored);
+        expect(out).toMatch(/\[GNUPG:\] GOODSIG [0-9A-F]+ apipartners <apipartners@partners.example>/);
+        expect(out).toContain('LKP-TEST-0042');
+      } finally {
+        gpg.destroy();
+      }
       const ack = await simpleParser(smtp.received[1]!.raw);
       expect(ack.inReplyTo).toBe('<beta-77@lakesidepeds.org>');
       expect(ack.references).toBe('<beta-77@lakesidepeds.org>');

@@ -29,6 +29,7 @@ const schema = z.object({
   COUNTERSIGN_FROM: z.email({ message: 'must be an email address' }).default('apipartners@countersign.invalid'),
   COUNTERSIGN_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
   COUNTERSIGN_FLAG_TTL_DAYS: z.coerce.number().int().positive().default(14),
+  COUNTERSIGN_FLAG_REMIND_HOURS: z.coerce.number().positive().default(24),
   COUNTERSIGN_TEST_CRASH_AT: z.enum(['after_parse', 'after_commit', 'after_send']).optional(),
   COUNTERSIGN_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   COUNTERSIGN_OUTBOX_DIR: z.string().min(1).default('./var/outbox'),
@@ -65,6 +66,7 @@ export type Config = Readonly<{
   from: string;
   minConfidence: number;
   flagTtlDays: number;
+  flagRemindHours: number;
   testCrashAt: 'after_parse' | 'after_commit' | 'after_send' | null;
   smtpUrl: string | null;
   outboxDir: string;
@@ -143,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     from: c.COUNTERSIGN_FROM.toLowerCase(),
     minConfidence: c.COUNTERSIGN_MIN_CONFIDENCE,
     flagTtlDays: c.COUNTERSIGN_FLAG_TTL_DAYS,
+    flagRemindHours: c.COUNTERSIGN_FLAG_REMIND_HOURS,
     testCrashAt: c.COUNTERSIGN_TEST_CRASH_AT ?? null,
     smtpUrl: c.COUNTERSIGN_SMTP_URL ?? null,
     outboxDir: path.resolve(c.COUNTERSIGN_OUTBOX_DIR),

@@ -13,10 +13,13 @@ export const TEMPLATE_VARIABLES = {
   'client-fix': ['originalSubject', 'explanation', 'teamName'],
   'staff-ga-ready': ['appName', 'appId', 'clientName', 'recordedAt', 'eventSeq'],
   'staff-withdrawn': ['appName', 'clientName', 'partnerName', 'recordedAt', 'eventSeq', 'actor'],
+  'staff-flag': ['token', 'headline', 'summary', 'hasMessage', 'originalFrom', 'originalSubject', 'originalDate', 'originalMessageId', 'reasons', 'hasNewText', 'newText', 'proposal', 'expiresAt'],
+  'staff-answer': ['originalSubject', 'answer'],
+  'staff-reminder': ['count', 'items'],
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATE_VARIABLES;
-export type TemplateVars<N extends TemplateName> = Record<(typeof TEMPLATE_VARIABLES)[N][number], string | number | readonly string[]>;
+export type TemplateVars<N extends TemplateName> = Record<(typeof TEMPLATE_VARIABLES)[N][number], string | number | boolean | readonly string[]>;
 
 interface Loaded {
   subject: string;

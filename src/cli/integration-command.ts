@@ -1,20 +1,8 @@
 import type { Command } from 'commander';
-import { explainRefusal } from '../core/approval-state.js';
-import { applyStep, type StepRefusal } from '../db/approval-store.js';
+import { applyStep, explainStepRefusal } from '../db/approval-store.js';
 import type { CliContext } from './context.js';
 import { operatorName } from './operator-name.js';
 import { CliError, printJson } from './output.js';
-
-export function explainStepRefusal(r: StepRefusal): string {
-  switch (r.kind) {
-    case 'unknown_app':
-      return `No app "${r.app}" in the registry.`;
-    case 'unknown_client':
-      return `No client "${r.client}" in the registry.`;
-    default:
-      return explainRefusal(r);
-  }
-}
 
 export function registerIntegrationCommand(program: Command, ctx: CliContext): void {
   const integration = program.command('integration').description('operator decisions on one integration (app at client)');

@@ -11,6 +11,7 @@ import { registerRunCommand } from './run-command.js';
 import { registerShadowCommand } from './shadow-command.js';
 import { registerClassifyCommand } from './classify-command.js';
 import { registerKeysCommand } from './keys-command.js';
+import { registerFlagsCommand } from './flags-command.js';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('countersign')
@@ -30,6 +31,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerIntegrationCommand(program, ctx);
   registerShadowCommand(program, ctx);
   registerKeysCommand(program, ctx);
+  registerFlagsCommand(program, ctx);
   return program;
 }
 

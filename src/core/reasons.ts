@@ -34,6 +34,9 @@ export type Reason =
   | { code: 'stage_refused'; refusal: TransitionRefusal }
   // Staff.
   | { code: 'staff_reply_unmatched' }
+  | { code: 'staff_reply_unknown_command'; line: string }
+  | { code: 'staff_reply_refused'; detail: string }
+  | { code: 'staff_reply_already_resolved'; detail: string }
   | { code: 'bounce_of_our_mail'; messageId: string }
   // Outgoing mail.
   | { code: 'mail_held'; detail: string }
@@ -60,6 +63,8 @@ export function disposition(r: Reason): 'ignore' | 'flag' {
     case 'empty_return_path':
     case 'own_mail':
     case 'duplicate_message':
+    case 'staff_reply_unknown_command':
+    case 'staff_reply_already_resolved':
       return 'ignore';
     default:
       return 'flag';
@@ -145,7 +150,13 @@ export function explainReason(r: Reason): string {
     case 'stage_refused':
       return explainRefusal(r.refusal);
     case 'staff_reply_unmatched':
-      return 'A reply from staff that matches no open flag.';
+      return 'A reply from staff that matches no flag (no known reference token or In-Reply-To).';
+    case 'staff_reply_unknown_command':
+      return `A staff reply whose first line ("${r.line.slice(0, 80)}") is neither an approval nor a rejection; the accepted words were sent back.`;
+    case 'staff_reply_refused':
+      return `A staff reply that changed nothing: ${r.detail}`;
+    case 'staff_reply_already_resolved':
+      return `A staff reply to a flag that was already resolved: ${r.detail}`;
     case 'bounce_of_our_mail':
       return `A delivery report about a mail Countersign sent (${r.messageId}).`;
     case 'mail_held':

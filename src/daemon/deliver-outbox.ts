@@ -64,7 +64,8 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliverResult> {
     if (!rendered.ok) {
       db.transaction((tx) => {
         update.run({ id: row.id, status: 'held', attempts: row.attempts, next: null, error: rendered.held, sentAt: null });
-        insertFlag(tx, { kind: 'held_mail', outboxId: row.id, reasons: [{ code: 'mail_held', detail: rendered.held }], now, ttlDays: deps.flagTtlDays });
+        // A held staff notification must not raise another notification about itself.
+        if (row.kind !== 'staff_flag') insertFlag(tx, { kind: 'held_mail', outboxId: row.id, reasons: [{ code: 'mail_held', detail: rendered.held }], now, ttlDays: deps.flagTtlDays, mailFrom: deps.from });
       });
       logger.warn({ outbox: row.id, kind: row.kind, reason: rendered.held }, 'mail held; staff told');
       result.held++;
@@ -78,7 +79,7 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliverResult> {
       if (classifySendError(err) === 'permanent') {
         db.transaction((tx) => {
           update.run({ id: row.id, status: 'failed', attempts: row.attempts + 1, next: null, error: detail, sentAt: null });
-          insertFlag(tx, { kind: 'send_failed', outboxId: row.id, reasons: [{ code: 'mail_failed', detail }], now, ttlDays: deps.flagTtlDays });
+          if (row.kind !== 'staff_flag') insertFlag(tx, { kind: 'send_failed', outboxId: row.id, reasons: [{ code: 'mail_failed', detail }], now, ttlDays: deps.flagTtlDays, mailFrom: deps.from });
         });
         logger.error({ outbox: row.id, kind: row.kind, detail }, 'mail refused permanently; staff told');
         result.failed++;

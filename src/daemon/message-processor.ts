@@ -2,11 +2,13 @@ import { parseMail } from '../adapters/parse-mail.js';
 import type { Config } from '../config.js';
 import type { Decision } from '../core/decide.js';
 import type { InboundMail } from '../core/inbound-mail.js';
-import type { Reason } from '../core/reasons.js';
+import { disposition, type Reason } from '../core/reasons.js';
+import { parseStaffCommand, tokenInSubject } from '../core/staff-command.js';
 import { cachedDecisionContext, invalidateDecisionContext } from '../db/decision-context-cache.js';
 import {
   addLocation,
   findEarlier,
+  findFlagForReply,
   findLocation,
   findRenumbered,
   recordMessage,
@@ -102,6 +104,28 @@ function fromDecision(d: Decision, mail: InboundMail): Pick<MessageRecord, 'outc
   return { ...base, outcome: d.action === 'ignore' ? 'ignored' : 'flagged' };
 }
 
+const ACCEPTED_WORDS = 'Your reply was not understood, so nothing was changed.';
+
+/**
+ * A reply from a staff address. It resolves a flag only when it names one (token in the subject, or
+ * In-Reply-To/References to the notification), comes from a verified staff address, and says
+ * approve or reject on its first line; anything else changes nothing (and is flagged, or answered).
+ */
+function staffReply(deps: ProcessorDeps, d: Decision, mail: InboundMail): Pick<MessageRecord, 'outcome' | 'reasons' | 'intent' | 'decision' | 'resolve' | 'staffAnswer' | 'appId' | 'clientId'> {
+  const base = { intent: d.intent, decision: decisionEvidence(d), appId: null, clientId: null };
+  const flag = findFlagForReply(deps.db, tokenInSubject(mail.subject), [...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references]);
+  if (!flag) return { ...base, outcome: 'flagged', reasons: d.reasons };
+  const others = d.reasons.filter((r) => r.code !== 'staff_reply_unmatched');
+  if (d.sender.kind !== 'verified' || d.sender.role !== 'staff' || others.some((r) => disposition(r) === 'ignore')) {
+    return { ...base, outcome: others.some((r) => disposition(r) === 'ignore') ? 'ignored' : 'flagged', reasons: [...others, { code: 'staff_reply_refused', detail: 'the reply was not from a verified staff address' }] };
+  }
+  const cmd = parseStaffCommand(d.text.newText);
+  if (cmd.kind === 'unknown') {
+    return { ...base, outcome: 'ignored', reasons: [{ code: 'staff_reply_unknown_command', line: cmd.line }], staffAnswer: { to: d.sender.address, text: ACCEPTED_WORDS, subject: mail.subject } };
+  }
+  return { ...base, outcome: 'flagged', reasons: [], resolve: { flagId: flag.id, command: cmd, by: d.sender.address, subject: mail.subject } };
+}
+
 /**
  * Handles one message exactly once: a message already recorded at this location (or renumbered by a
  * UIDVALIDITY change) is only finished on the server; a new one is parsed, decided and recorded with
@@ -143,7 +167,7 @@ export async function handleIncoming(deps: ProcessorDeps, inc: Incoming): Promis
           const d = await decideMessage(inc.raw, mail, ctx, deps);
           const isBounce = d.automated?.code === 'delivery_report' || d.automated?.code === 'mailer_daemon_sender' || d.automated?.code === 'empty_return_path';
           const bounced = isBounce ? [...mail.embeddedMessageIds, ...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references] : [];
-          record = { ...baseRecord(inc, deps, mail), ...fromDecision(d, mail), bouncedMessageIds: bounced };
+          record = d.intent === 'staff_reply' ? { ...baseRecord(inc, deps, mail), ...staffReply(deps, d, mail) } : { ...baseRecord(inc, deps, mail), ...fromDecision(d, mail), bouncedMessageIds: bounced };
         } catch (e) {
           logger.error({ err: e, key: inc.loc.key }, 'decision failed; the message is recorded as failed');
           record = { ...baseRecord(inc, deps, mail), outcome: 'failed', reasons: [{ code: 'processing_error', detail: (e as Error).message.slice(0, 200) }] };

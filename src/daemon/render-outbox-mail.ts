@@ -4,6 +4,7 @@ import { buildPgpMime } from '../adapters/pgp-mime.js';
 import { describeKeyProblem, inspectPublicKey } from '../adapters/pgp-keys.js';
 import type { Templates } from '../adapters/templates.js';
 import type { Db } from '../db/open-db.js';
+import { explainReason, type Reason } from '../core/reasons.js';
 
 export interface OutboxRow {
   id: number;
@@ -78,6 +79,55 @@ async function plainMail(deps: RenderDeps, row: OutboxRow, to: string[], subject
   return (await mail.compile().build()).toString('utf8');
 }
 
+const STEP_SENTENCE: Record<string, (app: string, client: string, partner: string) => string> = {
+  beta_consent: (a, c, p) => `record the beta consent of ${a} for ${c} and send ${p} the Test identifiers`,
+  production_approval: (a, c, p) => `record the Production approval of ${a} for ${c} and send ${p} the Production identifiers`,
+  ga_signoff: (a, c) => `record the GA sign-off of ${a} by ${c}`,
+  withdrawal: (a, c) => `record the withdrawal of ${a} at ${c}`,
+};
+
+/** Everything a staff notification says about one flag, in plain words; never an identifier. */
+function staffFlagVars(db: Db, flagId: number) {
+  const f = db.$client
+    .prepare(
+      `SELECT f.token, f.kind, f.reasons, f.proposal, f.expires_at AS expiresAt, m.from_address AS fromAddress, m.subject, m.date,
+              m.message_id AS messageId, m.decision, o.kind AS outKind, o.recipient AS outRecipient
+       FROM flags f LEFT JOIN messages m ON m.id = f.message_row LEFT JOIN outbox o ON o.id = f.outbox_id WHERE f.id = ?`,
+    )
+    .get(flagId) as
+    | { token: string; kind: string; reasons: string; proposal: string | null; expiresAt: string; fromAddress: string | null; subject: string | null; date: string | null; messageId: string | null; decision: string | null; outKind: string | null; outRecipient: string | null }
+    | undefined;
+  if (!f) return null;
+  const proposal = f.proposal ? (JSON.parse(f.proposal) as { step?: string; appId?: string | null; clientId?: string | null }) : null;
+  const names = (table: 'apps' | 'clients', id: string | null | undefined) =>
+    id ? ((db.$client.prepare(`SELECT name FROM ${table} WHERE id = ?`).get(id) as { name: string } | undefined)?.name ?? id) : null;
+  const partner = proposal?.appId
+    ? ((db.$client.prepare('SELECT p.name FROM apps a JOIN partners p ON p.id = a.partner_id WHERE a.id = ?').get(proposal.appId) as { name: string } | undefined)?.name ?? 'the partner')
+    : 'the partner';
+  const app = names('apps', proposal?.appId);
+  const client = names('clients', proposal?.clientId);
+  const sentence = proposal?.step && app && client ? STEP_SENTENCE[proposal.step]?.(app, client, partner) : undefined;
+  const newText = f.decision ? String((JSON.parse(f.decision) as { newText?: string }).newText ?? '') : '';
+  const headline = f.kind === 'message' ? `Flagged: ${f.subject ?? '(no subject)'}` : f.kind === 'bounce' ? 'Undelivered: a mail Countersign sent bounced' : f.kind === 'held_mail' ? `Held: a ${f.outKind ?? ''} mail was not sent` : `Failed: a ${f.outKind ?? ''} mail was refused`;
+  return {
+    token: f.token,
+    headline,
+    summary: f.kind === 'message' ? 'A message in the API partners mailbox needs a decision.' : `An outgoing mail${f.outRecipient ? ` to ${f.outRecipient}` : ''} needs attention.`,
+    hasMessage: f.fromAddress !== null,
+    originalFrom: f.fromAddress ?? '',
+    originalSubject: f.subject ?? '',
+    originalDate: f.date ?? '',
+    originalMessageId: f.messageId ?? '',
+    reasons: (JSON.parse(f.reasons) as Reason[]).map(explainReason),
+    hasNewText: newText.trim().length > 0,
+    newText: newText.slice(0, 2000),
+    proposal: sentence
+      ? `Reply APPROVE to ${sentence}, or REJECT.`
+      : 'Reply REJECT to close this, or "approve as STEP for APP" (steps: beta_consent, production_approval, ga_signoff, withdrawal) to record a step.',
+    expiresAt: f.expiresAt,
+  };
+}
+
 const ACK_TEMPLATE: Record<string, 'client-ack-beta-consent' | 'client-ack-production-approval' | 'client-ack-ga-signoff'> = {
   beta_consent: 'client-ack-beta-consent',
   production_approval: 'client-ack-production-approval',
@@ -145,6 +195,30 @@ export async function renderOutboxMail(deps: RenderDeps, row: OutboxRow): Promis
           ? deps.templates.render('staff-ga-ready', { appName: f.appName, appId: f.appId, clientName: f.clientName, recordedAt: f.recordedAt, eventSeq: row.eventSeq ?? '' })
           : deps.templates.render('staff-withdrawn', { appName: f.appName, clientName: f.clientName, partnerName: f.partnerName, recordedAt: f.recordedAt, eventSeq: row.eventSeq ?? '', actor: f.actor });
       return { ok: true, raw: await plainMail(deps, row, to, t.subject, t.body, 'auto-generated', ctx), to };
+    }
+    case 'staff_flag': {
+      const to = staffAddresses(deps.db);
+      if (to.length === 0) return { ok: false, held: 'no staff address in the registry' };
+      const v = staffFlagVars(deps.db, Number(ctx.flagId));
+      if (!v) return { ok: false, held: 'the flag is gone' };
+      const t = deps.templates.render('staff-flag', v);
+      return { ok: true, raw: await plainMail(deps, row, to, t.subject, t.body, 'auto-generated', ctx), to };
+    }
+    case 'staff_reminder': {
+      const to = staffAddresses(deps.db);
+      const ids = Array.isArray(ctx.flagIds) ? (ctx.flagIds as number[]) : [];
+      if (to.length === 0 || ids.length === 0) return { ok: false, held: 'no staff address or no flag' };
+      const items = ids
+        .map((id) => staffFlagVars(deps.db, id))
+        .filter((v): v is NonNullable<typeof v> => v !== null)
+        .map((v) => `[${v.token}] ${v.headline} (expires ${v.expiresAt})`);
+      const t = deps.templates.render('staff-reminder', { count: items.length, items });
+      return { ok: true, raw: await plainMail(deps, row, to, t.subject, t.body, 'auto-generated', ctx), to };
+    }
+    case 'staff_answer': {
+      if (!row.recipient) return { ok: false, held: 'no recipient' };
+      const t = deps.templates.render('staff-answer', { originalSubject, answer: String(ctx.answer ?? '') });
+      return { ok: true, raw: await plainMail(deps, row, [row.recipient], t.subject, t.body, 'auto-replied', ctx), to: [row.recipient] };
     }
     default:
       return { ok: false, held: `unknown kind of mail ${row.kind}` };

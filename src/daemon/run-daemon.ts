@@ -5,6 +5,7 @@ import { makeDurable } from '../db/durable.js';
 import { markedKeys } from '../db/message-store.js';
 import type { Db } from '../db/open-db.js';
 import { pruneRawMessages } from '../db/prune-raw.js';
+import { queueReminderDigest } from '../db/queue-reminders.js';
 import type { Logger } from '../logger.js';
 import { backoffMs, sleep } from './backoff.js';
 import { drainMailbox } from './drain-mailbox.js';
@@ -20,8 +21,9 @@ export interface RunOptions {
   deliver?: DeliverDeps | undefined;
 }
 
-async function deliver(opts: RunOptions, log: Logger): Promise<void> {
+async function deliver(opts: RunOptions, log: Logger, config: Config): Promise<void> {
   if (!opts.deliver || opts.shadow) return;
+  queueReminderDigest(opts.deliver.db, { remindHours: config.flagRemindHours, from: config.from });
   const r = await deliverOutbox(opts.deliver);
   if (r.sent + r.retrying + r.failed + r.held + r.deferred > 0) log.info(r, 'outbox delivered');
 }
@@ -65,7 +67,7 @@ export async function runDaemon(config: Config, deps: ProcessorDeps, opts: RunOp
     } finally {
       await source.close();
     }
-    await deliver(opts, log);
+    await deliver(opts, log, config);
     opts.deliver?.transport.close();
     return;
   }
@@ -80,7 +82,7 @@ export async function runDaemon(config: Config, deps: ProcessorDeps, opts: RunOp
       while (!opts.signal.aborted) {
         const r = await drainMailbox(source, deps, { signal: opts.signal, shadow: opts.shadow });
         if (r.handled + r.alreadyKnown > 0) log.info(r, 'mailbox drained');
-        await deliver(opts, log);
+        await deliver(opts, log, config);
         if (!opts.shadow && Date.now() - lastPrune > 86_400_000) {
           pruneRawMessages(deps.db, config.rawRetentionDays);
           lastPrune = Date.now();

@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import {
+  explainRefusal,
   transition,
   type Actor,
   type BetaConsentParts,
@@ -32,6 +33,17 @@ export interface StepRequest {
 }
 
 export type StepRefusal = TransitionRefusal | { kind: 'unknown_app'; app: string } | { kind: 'unknown_client'; client: string };
+
+export function explainStepRefusal(r: StepRefusal): string {
+  switch (r.kind) {
+    case 'unknown_app':
+      return `No app "${r.app}" in the registry.`;
+    case 'unknown_client':
+      return `No client "${r.client}" in the registry.`;
+    default:
+      return explainRefusal(r);
+  }
+}
 
 export interface StepApplied {
   seq: number;

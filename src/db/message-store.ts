@@ -2,7 +2,8 @@ import { gzipSync } from 'node:zlib';
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { BetaConsentParts, Step } from '../core/approval-state.js';
 import { clientCanFix, disposition, explainReason, type Reason } from '../core/reasons.js';
-import { applyStepTx } from './approval-store.js';
+import { applyStepTx, explainStepRefusal } from './approval-store.js';
+import { explainResolveRefusal, resolveFlagTx, type StaffCommand } from './resolve-flag.js';
 import type { Tx } from './event-log.js';
 import { newFlagToken } from './flag-token.js';
 import { queueMail } from './queue-mail.js';
@@ -56,6 +57,10 @@ export interface MessageRecord {
   flagTtlDays: number;
   /** Countersign's From address. */
   mailFrom?: string;
+  /** A short answer to a staff member (accepted words, or why nothing changed). */
+  staffAnswer?: { to: string; text: string; subject: string } | null;
+  /** A verified staff reply that resolves a flag, applied in this same transaction. */
+  resolve?: { flagId: number; command: StaffCommand; by: string; subject: string } | null;
   /** The authenticated client who wrote (never Reply-To): acknowledged, or told what to fix. */
   replyTo?: { to: string; inReplyTo: string | null; references: string[]; subject: string } | null;
 }
@@ -103,6 +108,19 @@ function statements(db: Db) {
 }
 const cache = new WeakMap<object, Record<string, import('better-sqlite3').Statement>>();
 
+/** The flag a staff reply answers: by the reference token in its subject, or by In-Reply-To/References. */
+export function findFlagForReply(db: Db, subjectToken: string | null, referenced: string[]): { id: number } | undefined {
+  if (subjectToken) {
+    const byToken = db.$client.prepare('SELECT id FROM flags WHERE token = ?').get(subjectToken) as { id: number } | undefined;
+    if (byToken) return byToken;
+  }
+  for (const id of referenced) {
+    const hit = db.$client.prepare('SELECT f.id FROM flags f JOIN outbox o ON o.id = f.notice_outbox_id WHERE o.message_id = ?').get(id) as { id: number } | undefined;
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
 export function findLocation(db: Db, mailbox: string, key: string): { messageRow: number; targetFolder: string | null; markedAt: string | null } | undefined {
   return statements(db).location!.get(mailbox, key) as never;
 }
@@ -146,8 +164,9 @@ export function markedKeys(db: Db, mailbox: string): Set<string> {
   );
 }
 
-export function insertFlag(tx: Tx, f: { kind: string; messageRow?: number | null; outboxId?: number | null; appId?: string | null; clientId?: string | null; proposal?: unknown; reasons: unknown; now: Date; ttlDays: number }): void {
-  tx.insert(flags)
+/** Opens a flag and, in the same transaction, queues its one notification to staff. */
+export function insertFlag(tx: Tx, f: { kind: string; messageRow?: number | null; outboxId?: number | null; appId?: string | null; clientId?: string | null; proposal?: unknown; reasons: unknown; now: Date; ttlDays: number; mailFrom?: string }): void {
+  const flagId = tx.insert(flags)
     .values({
       token: newFlagToken(),
       kind: f.kind,
@@ -160,7 +179,10 @@ export function insertFlag(tx: Tx, f: { kind: string; messageRow?: number | null
       createdAt: f.now.toISOString(),
       expiresAt: new Date(f.now.getTime() + f.ttlDays * 86_400_000).toISOString(),
     })
-    .run();
+    .returning({ id: flags.id })
+    .get().id;
+  const notice = queueMail(tx, { kind: 'staff_flag', from: f.mailFrom ?? 'apipartners@countersign.invalid', recipient: null, context: { flagId }, now: f.now });
+  tx.update(flags).set({ noticeOutboxId: notice }).where(eq(flags.id, flagId)).run();
 }
 
 /**
@@ -197,6 +219,22 @@ export function recordMessage(db: Db, m: MessageRecord): Recorded {
       let outcome: Outcome = m.outcome === 'apply' ? 'applied' : m.outcome;
       const reasons = [...m.reasons];
       let eventSeq: number | null = null;
+      if (m.staffAnswer) {
+        queueMail(tx, { kind: 'staff_answer', from: m.mailFrom ?? 'apipartners@countersign.invalid', recipient: m.staffAnswer.to, context: { answer: m.staffAnswer.text, subject: m.staffAnswer.subject, inReplyTo: m.messageId, references: m.messageId ? [m.messageId] : [] }, now: m.now });
+      }
+      if (m.resolve) {
+        const r = resolveFlagTx(tx, { flagId: m.resolve.flagId, command: m.resolve.command, by: m.resolve.by, via: 'reply', replyRef: m.messageId, mailFrom: m.mailFrom ?? 'apipartners@countersign.invalid', now: m.now });
+        if (r.ok) {
+          outcome = 'applied';
+          eventSeq = r.value.stageChange?.seq ?? null;
+        } else {
+          const detail = explainResolveRefusal(r.error, explainStepRefusal);
+          outcome = r.error.kind === 'already_resolved' ? 'ignored' : 'flagged';
+          reasons.push(r.error.kind === 'already_resolved' ? { code: 'staff_reply_already_resolved', detail } : { code: 'staff_reply_refused', detail });
+          // Staff hear back why nothing changed (who resolved it and when, or what was refused).
+          queueMail(tx, { kind: 'staff_answer', from: m.mailFrom ?? 'apipartners@countersign.invalid', recipient: m.resolve.by, context: { answer: detail, subject: m.resolve.subject, inReplyTo: m.messageId, references: m.messageId ? [m.messageId] : [] }, now: m.now });
+        }
+      }
       if (m.outcome === 'apply' && m.apply) {
         const r = applyStepTx(tx, {
           appId: m.apply.appId,
@@ -247,13 +285,13 @@ export function recordMessage(db: Db, m: MessageRecord): Recorded {
       st.insertRaw!.run(m.sha256, gzipSync(m.raw, { level: 1 }), m.size, m.rawComplete ? 1 : 0, m.now.toISOString());
       if (outcome === 'flagged' && m.replyTo) queueClientFix(tx, m, reasons);
       if (outcome === 'flagged' || outcome === 'failed') {
-        insertFlag(tx, { kind: 'message', messageRow: row.id, appId: m.appId ?? null, clientId: m.clientId ?? null, proposal: m.proposal ?? null, reasons, now: m.now, ttlDays: m.flagTtlDays });
+        insertFlag(tx, { kind: 'message', messageRow: row.id, appId: m.appId ?? null, clientId: m.clientId ?? null, proposal: m.proposal ?? null, reasons, now: m.now, ttlDays: m.flagTtlDays, mailFrom: m.mailFrom });
       }
       if (m.bouncedMessageIds && m.bouncedMessageIds.length > 0) {
         const ours = tx.select().from(outbox).where(inArray(outbox.messageId, m.bouncedMessageIds)).all();
         for (const o of ours) {
           tx.update(outbox).set({ status: 'undelivered' }).where(eq(outbox.id, o.id)).run();
-          insertFlag(tx, { kind: 'bounce', messageRow: row.id, outboxId: o.id, reasons: [{ code: 'bounce_of_our_mail', messageId: o.messageId }], now: m.now, ttlDays: m.flagTtlDays });
+          insertFlag(tx, { kind: 'bounce', messageRow: row.id, outboxId: o.id, reasons: [{ code: 'bounce_of_our_mail', messageId: o.messageId }], now: m.now, ttlDays: m.flagTtlDays, mailFrom: m.mailFrom });
         }
       }
       return { messageRow: row.id, outcome, folder, eventSeq, reasons };

@@ -8,7 +8,10 @@ export type OutboxKind =
   | 'client_ack'
   | 'client_fix'
   | 'staff_ga_ready'
-  | 'staff_withdrawn';
+  | 'staff_withdrawn'
+  | 'staff_flag'
+  | 'staff_answer'
+  | 'staff_reminder';
 
 export interface QueuedMail {
   kind: OutboxKind;

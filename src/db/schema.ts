@@ -205,6 +205,10 @@ export const flags = sqliteTable(
     expiresAt: text('expires_at').notNull(),
     resolvedAt: text('resolved_at'),
     resolvedBy: text('resolved_by'),
+    /** What staff decided: JSON { decision, step?, app?, client?, via }. */
+    resolution: text('resolution'),
+    /** The staff notification's outbox row: its Message-ID is what a staff reply's In-Reply-To names. */
+    noticeOutboxId: integer('notice_outbox_id'),
   },
   (t) => [uniqueIndex('flags_token').on(t.token), index('flags_status').on(t.status)],
 );

@@ -108,7 +108,13 @@ describe('outgoing mail through a real SMTP peer', () => {
     try {
       deliver(p, makeMail({ from: 'pm@riversidefm.org', body: PRODUCTION_APPROVAL }));
       expect((await runCountersign(['run', '--once'], p.env)).code).toBe(0);
-      expect(outboxRows(p).map((o) => o.status)).toEqual(['failed', 'failed']);
+      // The two flags each queue a staff notification, delivered on the next pass.
+      expect(outboxRows(p).map((o) => [o.kind, o.status])).toEqual([
+        ['partner_production_identifiers', 'failed'],
+        ['client_ack', 'failed'],
+        ['staff_flag', 'queued'],
+        ['staff_flag', 'queued'],
+      ]);
       const flags = p.query<{ kind: string; reasons: string }>("SELECT kind, reasons FROM flags WHERE kind = 'send_failed'");
       expect(flags).toHaveLength(2);
       expect(JSON.parse(flags[0]!.reasons)[0]).toMatchObject({ code: 'mail_failed', detail: expect.stringContaining('550') });
@@ -182,6 +188,7 @@ describe('outgoing mail through a real SMTP peer', () => {
         expect(outboxRows(p).map((o) => [o.kind, o.status])).toEqual([
           ['partner_production_identifiers', 'held'],
           ['client_ack', 'sent'],
+          ['staff_flag', 'queued'],
         ]);
         expect(smtp.received.map((m) => m.to)).toEqual([['pm@riversidefm.org']]);
         const flag = p.query<{ reasons: string }>("SELECT reasons FROM flags WHERE kind = 'held_mail'");
@@ -201,8 +208,11 @@ describe('outgoing mail through a real SMTP peer', () => {
       deliver(p, makeMail({ from: 'pm@lakesidepeds.org', subject: 'Acme Scheduler again', body: half }));
       deliver(p, makeMail({ from: 'pm@lakesidepeds.org', auth: null, subject: 'Unverified', body: half }));
       expect((await runCountersign(['run', '--once'], p.env)).code).toBe(0);
-      expect(smtp.received).toHaveLength(1);
-      const fix = await simpleParser(smtp.received[0]!.raw);
+      const toClient = smtp.received.filter((m) => m.to.includes('pm@lakesidepeds.org'));
+      expect(toClient).toHaveLength(1);
+      // Staff hear of all three flagged messages; the unverified sender hears nothing.
+      expect(smtp.received.filter((m) => m.to.includes('ops@partners.example'))).toHaveLength(3);
+      const fix = await simpleParser(toClient[0]!.raw);
       expect(fix.to).toMatchObject({ text: 'pm@lakesidepeds.org' });
       expect(fix.text).toContain('consent to be, and readiness to act as, a Beta site');
       expect(fix.headers.get('auto-submitted')).toBe('auto-replied');

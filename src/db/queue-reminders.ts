@@ -1,0 +1,24 @@
+import type { Db } from './open-db.js';
+import { queueMail } from './queue-mail.js';
+
+/**
+ * Once a day at most, one digest to staff of the flags open for longer than `remindHours`
+ * (COUNTERSIGN_FLAG_REMIND_HOURS). The last digest's time is kept in `meta`.
+ */
+export function queueReminderDigest(db: Db, opts: { remindHours: number; from: string; now?: Date }): number | null {
+  const now = opts.now ?? new Date();
+  return db.transaction(
+    (tx) => {
+      const last = db.$client.prepare("SELECT value FROM meta WHERE key = 'last_flag_reminder_at'").get() as { value: string } | undefined;
+      if (last && now.getTime() - Date.parse(last.value) < 86_400_000) return null;
+      const cutoff = new Date(now.getTime() - opts.remindHours * 3_600_000).toISOString();
+      const open = db.$client
+        .prepare("SELECT id, token, created_at AS createdAt FROM flags WHERE status = 'open' AND created_at <= ? AND expires_at > ? ORDER BY id")
+        .all(cutoff, now.toISOString()) as { id: number; token: string; createdAt: string }[];
+      if (open.length === 0) return null;
+      db.$client.prepare("INSERT INTO meta (key, value) VALUES ('last_flag_reminder_at', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(now.toISOString());
+      return queueMail(tx, { kind: 'staff_reminder', from: opts.from, recipient: null, context: { flagIds: open.map((f) => f.id) }, now });
+    },
+    { behavior: 'immediate' },
+  );
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { parseStaffCommand, tokenInSubject } from '../../src/core/staff-command.js';
+import { queueReminderDigest } from '../../src/db/queue-reminders.js';
+import { testDb } from '../helpers/test-db.js';
+
+describe('the first line of a staff reply', () => {
+  it.each(['Approve', 'approved.', 'YES', 'Confirm!', '**Approve**', '  \n\nyes please'])('"%s" approves', (t) => {
+    expect(parseStaffCommand(t)).toEqual({ kind: 'approve' });
+  });
+  it.each(['Reject', 'rejected', 'No', 'deny — wrong client'])('"%s" rejects', (t) => {
+    expect(parseStaffCommand(t)).toEqual({ kind: 'reject' });
+  });
+  it('may override the proposal with a step and an app', () => {
+    expect(parseStaffCommand('approve as production_approval for acme-scheduler')).toEqual({ kind: 'approve', as: 'production_approval', app: 'acme-scheduler' });
+    expect(parseStaffCommand('Approve as beta_consent')).toEqual({ kind: 'approve', as: 'beta_consent' });
+  });
+  it.each(['Maybe later', 'approve as production for x', 'Noted, thanks', 'Please approve this'])('"%s" is not understood', (t) => {
+    expect(parseStaffCommand(t).kind).toBe('unknown');
+  });
+  it('finds a reference token in a reply subject', () => {
+    expect(tokenInSubject('RE: [CS-7KQ2M9XR0ABCD] Flagged: Production')).toBe('CS-7KQ2M9XR0ABCD');
+    expect(tokenInSubject('RE: Flagged: Production')).toBeNull();
+  });
+});
+
+describe('reminders', () => {
+  it('sends one digest a day of the flags open longer than the reminder age', () => {
+    const db = testDb();
+    const ins = db.$client.prepare("INSERT INTO flags (token, kind, reasons, status, created_at, expires_at) VALUES (?, 'message', '[]', 'open', ?, '2026-12-31T00:00:00.000Z')");
+    ins.run('CS-AAAAAAAAAAAAA', '2026-11-20T00:00:00.000Z');
+    ins.run('CS-BBBBBBBBBBBBB', '2026-11-28T23:00:00.000Z');
+    const now = new Date('2026-11-29T00:00:00.000Z');
+    const first = queueReminderDigest(db, { remindHours: 24, from: 'a@partners.example', now });
+    expect(first).not.toBeNull();
+    expect(JSON.parse((db.$client.prepare('SELECT context FROM outbox WHERE id = ?').get(first) as { context: string }).context)).toEqual({ flagIds: [1] });
+    expect(queueReminderDigest(db, { remindHours: 24, from: 'a@partners.example', now: new Date('2026-11-29T12:00:00.000Z') })).toBeNull();
+    expect(queueReminderDigest(db, { remindHours: 24, from: 'a@partners.example', now: new Date('2026-11-30T01:00:00.000Z') })).not.toBeNull();
+  });
+});

@@ -12,6 +12,8 @@ import { registerShadowCommand } from './shadow-command.js';
 import { registerClassifyCommand } from './classify-command.js';
 import { registerKeysCommand } from './keys-command.js';
 import { registerFlagsCommand } from './flags-command.js';
+import { registerBackupCommand } from './backup-command.js';
+import { registerExportCommand } from './export-command.js';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('countersign')
@@ -32,6 +34,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerShadowCommand(program, ctx);
   registerKeysCommand(program, ctx);
   registerFlagsCommand(program, ctx);
+  registerBackupCommand(program, ctx);
+  registerExportCommand(program, ctx);
   return program;
 }
 

@@ -11,6 +11,12 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
     .action(async (opts: { once?: boolean; shadow?: boolean }) => {
       const config = ctx.config;
       const logger = ctx.logger.child({ component: 'daemon' });
+      // Shadow mode only reads and writes its own table; a real run must be the only one on this database.
+      const { acquireInstanceLock } = await import('../daemon/instance-lock.js');
+      const lock = opts.shadow ? null : await acquireInstanceLock(config.dbPath);
+      if (lock && 'heldBy' in lock) {
+        throw new CliError(`another \`countersign run\` is already using ${config.dbPath}; stop it first (only one daemon may run per database)`);
+      }
       const controller = new AbortController();
       const stop = (sig: string) => {
         if (!controller.signal.aborted) logger.info({ signal: sig }, 'stopping: finishing the message in hand');
@@ -28,6 +34,8 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
         await runDaemon(config, deps, { once: opts.once === true, shadow, signal: controller.signal, deliver });
       } catch (e) {
         throw new CliError(`the mailbox cannot be reached: ${(e as Error).message}`);
+      } finally {
+        if (lock && 'release' in lock) lock.release();
       }
     });
 }

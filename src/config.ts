@@ -36,6 +36,8 @@ const schema = z.object({
   COUNTERSIGN_SIGNING_KEY: z.string().min(1).optional(),
   COUNTERSIGN_MAX_MAILS_PER_RECIPIENT_HOUR: z.coerce.number().int().positive().default(20),
   COUNTERSIGN_TEAM_NAME: z.string().min(1).default('API Partners'),
+  COUNTERSIGN_HTTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  COUNTERSIGN_HTTP_BIND: z.string().min(1).default('127.0.0.1'),
 });
 
 export interface ImapConfig {
@@ -74,6 +76,8 @@ export type Config = Readonly<{
   signingKeyPassphrase: string | undefined;
   maxMailsPerRecipientHour: number;
   teamName: string;
+  httpPort: number | null;
+  httpBind: string;
 }>;
 
 export class ConfigError extends Error {
@@ -153,5 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signingKeyPassphrase: readSecret(env, 'COUNTERSIGN_SIGNING_KEY_PASSPHRASE'),
     maxMailsPerRecipientHour: c.COUNTERSIGN_MAX_MAILS_PER_RECIPIENT_HOUR,
     teamName: c.COUNTERSIGN_TEAM_NAME,
+    httpPort: c.COUNTERSIGN_HTTP_PORT ?? null,
+    httpBind: c.COUNTERSIGN_HTTP_BIND,
   });
 }

@@ -27,15 +27,27 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
       // Loaded here, not at start-up, so other commands do not pay for the mail stack's memory.
       const { buildProcessorDeps } = await import('../daemon/build-processor.js');
       const { runDaemon } = await import('../daemon/run-daemon.js');
-      const deps = await buildProcessorDeps(config, ctx.db, logger);
       const shadow = opts.shadow === true;
+      let observe: { health: import('../daemon/metrics.js').Health; metrics: import('../daemon/metrics.js').Metrics; server: import('node:http').Server } | null = null;
+      if (config.httpPort !== null) {
+        const { Health, Metrics } = await import('../daemon/metrics.js');
+        const { startHttpServer } = await import('../daemon/http-server.js');
+        const health = new Health();
+        const metrics = new Metrics(ctx.db);
+        const server = await startHttpServer({ port: config.httpPort, bind: config.httpBind, db: ctx.db, health, metrics });
+        observe = { health, metrics, server };
+        logger.info({ port: config.httpPort, bind: config.httpBind }, 'serving /healthz and /metrics');
+      }
+      const deps = await buildProcessorDeps(config, ctx.db, logger, { metrics: observe?.metrics });
       const deliver = shadow ? undefined : await (await import('../daemon/build-deliver.js')).buildDeliverDeps(config, ctx.db, logger);
+      if (deliver) deliver.metrics = observe?.metrics;
       try {
-        await runDaemon(config, deps, { once: opts.once === true, shadow, signal: controller.signal, deliver });
+        await runDaemon(config, deps, { once: opts.once === true, shadow, signal: controller.signal, deliver, health: observe?.health, metrics: observe?.metrics });
       } catch (e) {
         throw new CliError(`the mailbox cannot be reached: ${(e as Error).message}`);
       } finally {
         if (lock && 'release' in lock) lock.release();
+        observe?.server.close();
       }
     });
 }

@@ -7,6 +7,7 @@ import { insertFlag } from '../db/message-store.js';
 import type { Db } from '../db/open-db.js';
 import type { Logger } from '../logger.js';
 import { backoffMs } from './backoff.js';
+import type { Metrics } from './metrics.js';
 import { renderOutboxMail, type OutboxRow } from './render-outbox-mail.js';
 
 export interface DeliverDeps {
@@ -22,6 +23,7 @@ export interface DeliverDeps {
   now?: () => Date;
   /** Test seam: kill the process after the server accepted a mail, before the row says so. */
   crashAfterSend?: boolean;
+  metrics?: Metrics | undefined;
 }
 
 export interface DeliverResult {
@@ -69,6 +71,7 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliverResult> {
       });
       logger.warn({ outbox: row.id, kind: row.kind, reason: rendered.held }, 'mail held; staff told');
       result.held++;
+      deps.metrics?.mails.inc({ kind: row.kind, result: 'held' });
       continue;
     }
     try {
@@ -83,11 +86,13 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliverResult> {
         });
         logger.error({ outbox: row.id, kind: row.kind, detail }, 'mail refused permanently; staff told');
         result.failed++;
+        deps.metrics?.mails.inc({ kind: row.kind, result: 'failed' });
       } else {
         const attempts = row.attempts + 1;
         update.run({ id: row.id, status: 'retry', attempts, next: new Date(now.getTime() + backoffMs(attempts, 3_600_000)).toISOString(), error: detail, sentAt: null });
         logger.warn({ outbox: row.id, kind: row.kind, attempts, detail }, 'mail not delivered; will retry');
         result.retrying++;
+        deps.metrics?.mails.inc({ kind: row.kind, result: 'retry' });
       }
       continue;
     }
@@ -95,6 +100,7 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliverResult> {
     update.run({ id: row.id, status: 'sent', attempts: row.attempts + 1, next: null, error: null, sentAt: now.toISOString() });
     logger.info({ outbox: row.id, kind: row.kind, messageId: row.messageId }, 'mail sent');
     result.sent++;
+    deps.metrics?.mails.inc({ kind: row.kind, result: 'sent' });
   }
   return result;
 }

@@ -20,6 +20,7 @@ import {
 import type { Db } from '../db/open-db.js';
 import type { Logger } from '../logger.js';
 import { decideMessage, decisionEvidence, type DecideDeps } from './decide-message.js';
+import type { Metrics } from './metrics.js';
 
 /** One message as a source hands it over. */
 export interface Incoming {
@@ -36,6 +37,7 @@ export interface ProcessorDeps extends DecideDeps {
   config: Pick<Config, 'from' | 'minConfidence' | 'flagTtlDays' | 'maxMessageBytes' | 'testCrashAt'>;
   logger: Logger;
   now?: () => Date;
+  metrics?: Metrics | undefined;
 }
 
 export interface Handled {
@@ -133,6 +135,7 @@ function staffReply(deps: ProcessorDeps, d: Decision, mail: InboundMail): Pick<M
  */
 export async function handleIncoming(deps: ProcessorDeps, inc: Incoming): Promise<Handled> {
   const { db, logger } = deps;
+  const started = process.hrtime.bigint();
   const known = findLocation(db, inc.loc.mailbox, inc.loc.key);
   if (known) return { folder: (known.targetFolder ?? 'flagged') as FolderKey, alreadyKnown: true, outcome: null, messageRow: known.messageRow };
   const renumbered = findRenumbered(db, inc.loc, inc.sha256);
@@ -178,6 +181,14 @@ export async function handleIncoming(deps: ProcessorDeps, inc: Incoming): Promis
   crashPoint(deps, 'after_parse');
   const rec = recordMessage(db, record!);
   if (rec.eventSeq !== null) invalidateDecisionContext(db);
+  if (deps.metrics) {
+    for (const r of rec.reasons.length ? rec.reasons.map((x) => x.code) : ['none']) deps.metrics.messages.inc({ outcome: rec.outcome, reason: r });
+    if (rec.eventSeq !== null) {
+      const to = (db.$client.prepare('SELECT to_stage AS t FROM events WHERE seq = ?').get(rec.eventSeq) as { t: string | null } | undefined)?.t;
+      if (to) deps.metrics.stageChanges.inc({ stage: to });
+    }
+    deps.metrics.latency.observe(Number(process.hrtime.bigint() - started) / 1e9);
+  }
   crashPoint(deps, 'after_commit');
   logger.info(
     { messageRow: rec.messageRow, outcome: rec.outcome, reasons: rec.reasons.map((r) => r.code), event: rec.eventSeq, key: inc.loc.key },

@@ -12,6 +12,7 @@ import { drainMailbox } from './drain-mailbox.js';
 import type { MailSource } from './mail-source.js';
 import type { ProcessorDeps } from './message-processor.js';
 import { deliverOutbox, type DeliverDeps } from './deliver-outbox.js';
+import type { Health, Metrics } from './metrics.js';
 
 export interface RunOptions {
   once: boolean;
@@ -19,6 +20,8 @@ export interface RunOptions {
   signal: AbortSignal;
   /** The outbox sender; absent in shadow mode, which never sends. */
   deliver?: DeliverDeps | undefined;
+  health?: Health | undefined;
+  metrics?: Metrics | undefined;
 }
 
 async function deliver(opts: RunOptions, log: Logger, config: Config): Promise<void> {
@@ -76,6 +79,7 @@ export async function runDaemon(config: Config, deps: ProcessorDeps, opts: RunOp
   while (!opts.signal.aborted) {
     try {
       await source.open();
+      opts.health?.up();
       if (attempt > 0) log.info({ attempts: attempt }, 'mailbox reconnected');
       else log.info('mailbox open; waiting for mail');
       attempt = 0;
@@ -93,6 +97,8 @@ export async function runDaemon(config: Config, deps: ProcessorDeps, opts: RunOp
     } catch (e) {
       if (opts.signal.aborted) break;
       attempt++;
+      opts.health?.down((e as Error).message);
+      opts.metrics?.reconnects.inc();
       const wait = backoffMs(attempt);
       log.warn({ err: { message: (e as Error).message, code: (e as { code?: string }).code }, attempt, retryInMs: wait }, 'mailbox unavailable; retrying');
       await source.close().catch(() => undefined);

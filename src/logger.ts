@@ -26,12 +26,14 @@ export interface LoggerOptions {
   level?: string;
   pretty?: boolean;
   destination?: DestinationStream;
+  /** 1 for stdout (the daemon, which prints nothing else), 2 for stderr (commands with output). */
+  fd?: 1 | 2;
 }
 
 /**
  * The one root logger. Components take a child (`logger.child({ component: 'imap' })`).
- * Logs go to stderr so that stdout stays clean for `--json` output; the daemon's JSON logs are read
- * from stderr by systemd/journald and container runtimes alike.
+ * Commands log to stderr so that stdout stays clean for `--json` output; the daemon (`run`), which
+ * prints nothing else, logs to stdout, where systemd/journald and container runtimes read it.
  */
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const options: pino.LoggerOptions = {
@@ -45,8 +47,9 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     },
   };
   if (opts.destination) return pino(options, opts.destination);
+  const fd = opts.fd ?? 2;
   if (opts.pretty) {
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { destination: 2 } } });
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { destination: fd } } });
   }
-  return pino(options, pino.destination(2));
+  return pino(options, pino.destination(fd));
 }

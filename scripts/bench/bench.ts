@@ -56,7 +56,8 @@ async function append(d: Dovecot, mailbox: string, raws: string[]): Promise<void
 function runBinary(args: string[], env: Record<string, string>): Promise<{ ms: number; peakRssMb: number; code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.resume();
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     let peak = 0;
@@ -122,9 +123,9 @@ async function main(): Promise<void> {
 
     say('IDLE latency: a running daemon, 60 messages appended one by one…');
     await append(d, 'Live', []);
-    const daemon = spawn(process.execPath, [BIN, 'run'], { env: { PATH: process.env.PATH ?? '', ...env, COUNTERSIGN_LOG_LEVEL: 'info', COUNTERSIGN_IMAP_URL: d.url('Live'), COUNTERSIGN_POLL_SECONDS: '3600' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const daemon = spawn(process.execPath, [BIN, 'run'], { env: { PATH: process.env.PATH ?? '', ...env, COUNTERSIGN_LOG_LEVEL: 'info', COUNTERSIGN_IMAP_URL: d.url('Live'), COUNTERSIGN_POLL_SECONDS: '3600' }, stdio: ['ignore', 'pipe', 'ignore'] });
     let log = '';
-    daemon.stderr.on('data', (x) => (log += x));
+    daemon.stdout.on('data', (x) => (log += x));
     while (!log.includes('waiting for mail')) await new Promise((r) => setTimeout(r, 20));
     const live = await client(d);
     const latencies: number[] = [];

@@ -14,6 +14,7 @@ import { registerKeysCommand } from './keys-command.js';
 import { registerFlagsCommand } from './flags-command.js';
 import { registerBackupCommand } from './backup-command.js';
 import { registerExportCommand } from './export-command.js';
+import { registerDoctorCommand } from './doctor-command.js';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('countersign')
@@ -36,6 +37,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerFlagsCommand(program, ctx);
   registerBackupCommand(program, ctx);
   registerExportCommand(program, ctx);
+  registerDoctorCommand(program, ctx);
   return program;
 }
 

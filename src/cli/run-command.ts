@@ -10,7 +10,8 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
     .option('--shadow', 'read the mailbox read-only and only record what would have been decided (see `shadow report`)')
     .action(async (opts: { once?: boolean; shadow?: boolean }) => {
       const config = ctx.config;
-      const logger = ctx.logger.child({ component: 'daemon' });
+      const { createLogger } = await import('../logger.js');
+      const logger = createLogger({ level: config.logLevel, pretty: config.logPretty, fd: 1 }).child({ component: 'daemon' });
       // Shadow mode only reads and writes its own table; a real run must be the only one on this database.
       const { acquireInstanceLock } = await import('../daemon/instance-lock.js');
       const lock = opts.shadow ? null : await acquireInstanceLock(config.dbPath);
@@ -21,6 +22,8 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
       const stop = (sig: string) => {
         if (!controller.signal.aborted) logger.info({ signal: sig }, 'stopping: finishing the message in hand');
         controller.abort();
+        // Bounded stop: the message in hand and the connections get this long, then the process ends.
+        setTimeout(() => process.exit(1), 25_000).unref();
       };
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));

@@ -12,7 +12,8 @@ describe('operating countersign', () => {
     const p = await makeProject({ COUNTERSIGN_POLL_SECONDS: '3600' });
     const first = spawn(process.execPath, [BIN, 'run'], { env: { PATH: process.env.PATH ?? '', ...p.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
-    first.stderr.on('data', (d) => (log += d));
+    first.stdout.on('data', (d) => (log += d));
+    first.stderr.resume();
     const exited = new Promise((r) => first.on('exit', r));
     try {
       for (let i = 0; i < 200 && !log.includes('waiting for mail'); i++) await new Promise((r) => setTimeout(r, 50));

@@ -30,8 +30,9 @@ describe('health and metrics', () => {
     await c.logout();
     const port = await freePort();
     const p = await makeProject({ COUNTERSIGN_HTTP_PORT: String(port), COUNTERSIGN_POLL_SECONDS: '1', COUNTERSIGN_IMAP_URL: dovecot.url('Health') });
-    const child = spawn(process.execPath, [BIN, 'run'], { env: { PATH: process.env.PATH ?? '', ...p.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'run'], { env: { PATH: process.env.PATH ?? '', ...p.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stderr.resume();
+    child.stdout.resume();
     const exited = new Promise((r) => child.on('exit', r));
     const get = async (path: string) => {
       const res = await fetch(`http://127.0.0.1:${port}${path}`);

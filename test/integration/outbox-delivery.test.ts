@@ -193,7 +193,7 @@ describe('outgoing mail through a real SMTP peer', () => {
         expect(smtp.received.map((m) => m.to)).toEqual([['pm@riversidefm.org']]);
         const flag = p.query<{ reasons: string }>("SELECT reasons FROM flags WHERE kind = 'held_mail'");
         expect(JSON.parse(flag[0]!.reasons)[0].detail).toMatch(kind === 'expired' ? /has expired/ : /no valid encryption-capable key/);
-        noIdentifiers(r.stderr + smtp.received.map((m) => m.raw).join(''));
+        noIdentifiers(r.stderr + r.stdout + smtp.received.map((m) => m.raw).join(''));
       } finally {
         await smtp.close();
       }

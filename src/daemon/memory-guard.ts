@@ -21,7 +21,7 @@ function getGc(): (() => void) | null {
   return gc;
 }
 
-export function relieveMemory(limitMb = 64): void {
+export function relieveMemory(limitMb = 80): void {
   if (process.memoryUsage().heapUsed / 1_048_576 < limitMb) return;
   getGc()?.();
 }

@@ -7,8 +7,9 @@ import { explainResolveRefusal, resolveFlagTx, type StaffCommand } from './resol
 import type { Tx } from './event-log.js';
 import { newFlagToken } from './flag-token.js';
 import { queueMail } from './queue-mail.js';
+import { prepared } from './raw-client.js';
 import type { Db } from './open-db.js';
-import { flags, messageLocations, outbox } from './schema.js';
+import { messageLocations, outbox } from './schema.js';
 
 export type Outcome = 'applied' | 'flagged' | 'ignored' | 'duplicate' | 'failed';
 export type FolderKey = 'processed' | 'flagged' | 'ignored';
@@ -166,23 +167,22 @@ export function markedKeys(db: Db, mailbox: string): Set<string> {
 
 /** Opens a flag and, in the same transaction, queues its one notification to staff. */
 export function insertFlag(tx: Tx, f: { kind: string; messageRow?: number | null; outboxId?: number | null; appId?: string | null; clientId?: string | null; proposal?: unknown; reasons: unknown; now: Date; ttlDays: number; mailFrom?: string }): void {
-  const flagId = tx.insert(flags)
-    .values({
-      token: newFlagToken(),
-      kind: f.kind,
-      messageRow: f.messageRow ?? null,
-      outboxId: f.outboxId ?? null,
-      appId: f.appId ?? null,
-      clientId: f.clientId ?? null,
-      proposal: f.proposal === undefined || f.proposal === null ? null : JSON.stringify(f.proposal),
-      reasons: JSON.stringify(f.reasons),
-      createdAt: f.now.toISOString(),
-      expiresAt: new Date(f.now.getTime() + f.ttlDays * 86_400_000).toISOString(),
-    })
-    .returning({ id: flags.id })
-    .get().id;
+  const flagId = Number(
+    prepared(tx, 'INSERT INTO flags (token, kind, message_row, outbox_id, app_id, client_id, proposal, reasons, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+      newFlagToken(),
+      f.kind,
+      f.messageRow ?? null,
+      f.outboxId ?? null,
+      f.appId ?? null,
+      f.clientId ?? null,
+      f.proposal === undefined || f.proposal === null ? null : JSON.stringify(f.proposal),
+      JSON.stringify(f.reasons),
+      f.now.toISOString(),
+      new Date(f.now.getTime() + f.ttlDays * 86_400_000).toISOString(),
+    ).lastInsertRowid,
+  );
   const notice = queueMail(tx, { kind: 'staff_flag', from: f.mailFrom ?? 'apipartners@countersign.invalid', recipient: null, context: { flagId }, now: f.now });
-  tx.update(flags).set({ noticeOutboxId: notice }).where(eq(flags.id, flagId)).run();
+  prepared(tx, 'UPDATE flags SET notice_outbox_id = ? WHERE id = ?').run(notice, flagId);
 }
 
 /**

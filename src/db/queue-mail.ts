@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Tx } from './event-log.js';
-import { outbox } from './schema.js';
+import { prepared } from './raw-client.js';
 
 export type OutboxKind =
   | 'partner_test_identifiers'
@@ -31,17 +31,15 @@ export interface QueuedMail {
  */
 export function queueMail(tx: Tx, m: QueuedMail): number {
   const domain = m.from.slice(m.from.lastIndexOf('@') + 1) || 'countersign.invalid';
-  return tx
-    .insert(outbox)
-    .values({
-      kind: m.kind,
-      integrationId: m.integrationId ?? null,
-      eventSeq: m.eventSeq ?? null,
-      recipient: m.recipient,
-      context: JSON.stringify(m.context ?? {}),
-      messageId: `<cs.${randomUUID()}@${domain}>`,
-      createdAt: m.now.toISOString(),
-    })
-    .returning({ id: outbox.id })
-    .get().id;
+  return Number(
+    prepared(tx, 'INSERT INTO outbox (kind, integration_id, event_seq, recipient, context, message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      m.kind,
+      m.integrationId ?? null,
+      m.eventSeq ?? null,
+      m.recipient,
+      JSON.stringify(m.context ?? {}),
+      `<cs.${randomUUID()}@${domain}>`,
+      m.now.toISOString(),
+    ).lastInsertRowid,
+  );
 }

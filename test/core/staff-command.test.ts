@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { extractNewText } from '../../src/core/new-text.js';
 import { parseStaffCommand, tokenInSubject } from '../../src/core/staff-command.js';
 import { queueReminderDigest } from '../../src/db/queue-reminders.js';
 import { testDb } from '../helpers/test-db.js';
@@ -17,6 +18,15 @@ describe('the first line of a staff reply', () => {
   it.each(['Maybe later', 'approve as production for x', 'Noted, thanks', 'Please approve this'])('"%s" is not understood', (t) => {
     expect(parseStaffCommand(t).kind).toBe('unknown');
   });
+  it('reads the decision of replies as Apple Mail, Gmail and Outlook write them, quoted notification below', () => {
+    const apple = 'Approve\n\nSent from my iPhone\n\n> On Nov 23, 2026, at 10:02, API Partners <apipartners@partners.example> wrote:\n>\n> Reply APPROVE to record …, or REJECT.';
+    const gmail = 'reject\n\nOn Mon, Nov 23, 2026 at 10:02 AM API Partners <apipartners@partners.example>\nwrote:\n> Reply APPROVE to record …';
+    const outlook = 'Yes\n\nJordan\n\nFrom: API Partners <apipartners@partners.example>\nSent: Monday, November 23, 2026 10:02 AM\nTo: Ops\nSubject: [CS-7KQ2M9XR0ABCD] Flagged: Production\n\nReply APPROVE …';
+    expect(parseStaffCommand(extractNewText(apple).newText)).toEqual({ kind: 'approve' });
+    expect(parseStaffCommand(extractNewText(gmail).newText)).toEqual({ kind: 'reject' });
+    expect(parseStaffCommand(extractNewText(outlook).newText)).toEqual({ kind: 'approve' });
+  });
+
   it('finds a reference token in a reply subject', () => {
     expect(tokenInSubject('RE: [CS-7KQ2M9XR0ABCD] Flagged: Production')).toBe('CS-7KQ2M9XR0ABCD');
     expect(tokenInSubject('RE: Flagged: Production')).toBeNull();

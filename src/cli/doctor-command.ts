@@ -129,13 +129,10 @@ export function registerDoctorCommand(program: Command, ctx: CliContext): void {
       } catch (e) {
         out.push({ check: 'signing key / templates', verdict: 'fail', detail: (e as Error).message, fix: 'fix the key, its passphrase, or the template named' });
       }
-      const { inspectPublicKey, describeKeyProblem } = await import('../adapters/pgp-keys.js');
-      const partners = ctx.db.$client
-        .prepare(`SELECT p.id, p.public_key_armored AS armored, (SELECT COUNT(*) FROM integrations i JOIN apps a ON a.id = i.app_id WHERE a.partner_id = p.id AND i.stage != 'withdrawn') AS active FROM partners p`)
-        .all() as { id: string; armored: string; active: number }[];
-      for (const p of partners) {
-        const r = await inspectPublicKey(p.armored);
-        out.push(r.ok ? { check: 'partner key', verdict: 'ok', detail: `${p.id}: can encrypt${r.info.expiresAt ? `, expires ${r.info.expiresAt}` : ''}` } : { check: 'partner key', verdict: p.active > 0 ? 'fail' : 'warn', detail: `${p.id}: ${describeKeyProblem(r.problem)}`, fix: 'import a usable key with `countersign registry import`' });
+      const { partnerKeyReport } = await import('../registry/partner-key-report.js');
+      const keys = await partnerKeyReport(ctx.db);
+      for (const k of keys) {
+        out.push(k.canEncrypt ? { check: 'partner key', verdict: 'ok', detail: `${k.partner}: can encrypt${k.expiresAt ? `, expires ${k.expiresAt}` : ''}` } : { check: 'partner key', verdict: k.activeIntegrations > 0 ? 'fail' : 'warn', detail: `${k.partner}: ${k.problem}`, fix: 'import a usable key with `countersign registry import`' });
       }
       const missing = ctx.db.$client
         .prepare(
@@ -143,7 +140,7 @@ export function registerDoctorCommand(program: Command, ctx: CliContext): void {
            WHERE (i.stage = 'pending' AND json_array_length(c.test_environment_ids) = 0) OR (i.stage = 'beta_consented' AND json_array_length(c.production_environment_ids) = 0)`,
         )
         .all() as { app: string; client: string; stage: string }[];
-      out.push(missing.length === 0 ? { check: 'registry', verdict: 'ok', detail: `${partners.length} partner(s); every active integration has identifiers for its next step` } : { check: 'registry', verdict: 'fail', detail: missing.map((m) => `${m.app} at ${m.client} (${m.stage}) has no identifiers for its next step`).join('; '), fix: 'add the identifiers to the registry file and import it' });
+      out.push(missing.length === 0 ? { check: 'registry', verdict: 'ok', detail: `${keys.length} partner(s); every active integration has identifiers for its next step` } : { check: 'registry', verdict: 'fail', detail: missing.map((m) => `${m.app} at ${m.client} (${m.stage}) has no identifiers for its next step`).join('; '), fix: 'add the identifiers to the registry file and import it' });
       report(ctx, out, opts.json === true);
     });
 }

@@ -1,53 +1,17 @@
 import type { Command } from 'commander';
+import { KEY_WARN_DAYS } from '../registry/partner-key-report.js';
 import type { CliContext } from './context.js';
 import { CliError, printJson, printTable } from './output.js';
-
-interface KeyRow {
-  partner: string;
-  contact: string;
-  fingerprint: string | null;
-  expiresAt: string | null;
-  canEncrypt: boolean;
-  problem: string | null;
-  warning: string | null;
-  activeIntegrations: number;
-}
-
-const WARN_DAYS = 30;
 
 export function registerKeysCommand(program: Command, ctx: CliContext): void {
   const keys = program.command('keys').description('partner OpenPGP keys');
   keys
     .command('check')
-    .description(`every partner key with fingerprint, expiry and whether it can encrypt; warns about keys expiring within ${WARN_DAYS} days; exits 1 when a partner with an active integration has no usable key`)
+    .description(`every partner key with fingerprint, expiry and whether it can encrypt; warns about keys expiring within ${KEY_WARN_DAYS} days; exits 1 when a partner with an active integration has no usable key`)
     .option('--json', 'print a JSON array: partner, contact, fingerprint, expiresAt, canEncrypt, problem, warning, activeIntegrations')
     .action(async (opts: { json?: boolean }) => {
-      const { inspectPublicKey, describeKeyProblem } = await import('../adapters/pgp-keys.js');
-      const now = new Date();
-      const partners = ctx.db.$client
-        .prepare(
-          `SELECT p.id, p.contact, p.public_key_armored AS armored,
-                  (SELECT COUNT(*) FROM integrations i JOIN apps a ON a.id = i.app_id WHERE a.partner_id = p.id AND i.stage != 'withdrawn') AS active
-           FROM partners p ORDER BY p.id`,
-        )
-        .all() as { id: string; contact: string; armored: string; active: number }[];
-      const rows: KeyRow[] = [];
-      for (const p of partners) {
-        const r = await inspectPublicKey(p.armored, now);
-        const info = r.info;
-        const expiresAt = info?.expiresAt ?? null;
-        const soon = r.ok && expiresAt !== null && Date.parse(expiresAt) - now.getTime() < WARN_DAYS * 86_400_000;
-        rows.push({
-          partner: p.id,
-          contact: p.contact,
-          fingerprint: info?.fingerprint ?? null,
-          expiresAt,
-          canEncrypt: r.ok,
-          problem: r.ok ? null : describeKeyProblem(r.problem),
-          warning: soon ? `expires within ${WARN_DAYS} days` : null,
-          activeIntegrations: p.active,
-        });
-      }
+      const { partnerKeyReport } = await import('../registry/partner-key-report.js');
+      const rows = await partnerKeyReport(ctx.db);
       if (opts.json) printJson(ctx.out, rows);
       else
         printTable(

@@ -75,61 +75,47 @@ export interface Recorded {
 }
 
 /**
- * The per-message lookups and inserts run for every message of a backlog, so they are prepared once
- * per database connection (raw SQL: building them through the query builder each time cost more than
- * running them).
+ * The per-message lookups and inserts run for every message of a backlog: they go through
+ * `prepared()` (raw SQL, prepared once per connection), as building them through the query builder
+ * each time cost more than running them.
  */
-function statements(db: Db) {
-  let s = cache.get(db.$client);
-  if (!s) {
-    const c = db.$client;
-    s = {
-      location: c.prepare('SELECT message_row AS messageRow, target_folder AS targetFolder, marked_at AS markedAt FROM message_locations WHERE mailbox = ? AND key = ?'),
-      byMessageId: c.prepare('SELECT id FROM messages WHERE message_id = ? ORDER BY id LIMIT 1'),
-      bySha: c.prepare('SELECT id FROM messages WHERE sha256 = ? ORDER BY id LIMIT 1'),
-      renumbered: c.prepare(
-        `SELECT l.message_row AS messageRow, l.target_folder AS targetFolder FROM message_locations l JOIN messages m ON m.id = l.message_row
-         WHERE l.mailbox = ? AND m.sha256 = ? AND l.uid_validity IS NOT NULL AND l.uid_validity != ? LIMIT 1`,
-      ),
-      insertLocation: c.prepare(
-        `INSERT INTO message_locations (message_row, mailbox, key, uid_validity, uid, target_folder) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT DO NOTHING`,
-      ),
-      insertMessage: c.prepare(
-        `INSERT INTO messages (received_at, mailbox, message_id, sha256, size, from_address, subject, date, outcome, intent, app_id, client_id,
-                               confidence, reasons, decision, event_seq, duplicate_of)
-         VALUES (@receivedAt, @mailbox, @messageId, @sha256, @size, @fromAddress, @subject, @date, @outcome, @intent, @appId, @clientId,
-                 @confidence, @reasons, @decision, @eventSeq, @duplicateOf)`,
-      ),
-      insertRaw: c.prepare('INSERT INTO raw_messages (sha256, gz, size, complete, stored_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
-    };
-    cache.set(db.$client, s);
-  }
-  return s;
-}
-const cache = new WeakMap<object, Record<string, import('better-sqlite3').Statement>>();
+const SQL = {
+  location: 'SELECT message_row AS messageRow, target_folder AS targetFolder, marked_at AS markedAt FROM message_locations WHERE mailbox = ? AND key = ?',
+  byMessageId: 'SELECT id FROM messages WHERE message_id = ? ORDER BY id LIMIT 1',
+  bySha: 'SELECT id FROM messages WHERE sha256 = ? ORDER BY id LIMIT 1',
+  renumbered: `SELECT l.message_row AS messageRow, l.target_folder AS targetFolder FROM message_locations l JOIN messages m ON m.id = l.message_row
+               WHERE l.mailbox = ? AND m.sha256 = ? AND l.uid_validity IS NOT NULL AND l.uid_validity != ? LIMIT 1`,
+  insertLocation: `INSERT INTO message_locations (message_row, mailbox, key, uid_validity, uid, target_folder) VALUES (?, ?, ?, ?, ?, ?)
+                   ON CONFLICT DO NOTHING`,
+  insertMessage: `INSERT INTO messages (received_at, mailbox, message_id, sha256, size, from_address, subject, date, outcome, intent, app_id, client_id,
+                                        confidence, reasons, decision, event_seq, duplicate_of)
+                  VALUES (@receivedAt, @mailbox, @messageId, @sha256, @size, @fromAddress, @subject, @date, @outcome, @intent, @appId, @clientId,
+                          @confidence, @reasons, @decision, @eventSeq, @duplicateOf)`,
+  insertRaw: 'INSERT INTO raw_messages (sha256, gz, size, complete, stored_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+  flagByToken: 'SELECT id FROM flags WHERE token = ?',
+  flagByNotice: 'SELECT f.id FROM flags f JOIN outbox o ON o.id = f.notice_outbox_id WHERE o.message_id = ?',
+} as const;
 
 /** The flag a staff reply answers: by the reference token in its subject, or by In-Reply-To/References. */
 export function findFlagForReply(db: Db, subjectToken: string | null, referenced: string[]): { id: number } | undefined {
   if (subjectToken) {
-    const byToken = db.$client.prepare('SELECT id FROM flags WHERE token = ?').get(subjectToken) as { id: number } | undefined;
+    const byToken = prepared(db, SQL.flagByToken).get(subjectToken) as { id: number } | undefined;
     if (byToken) return byToken;
   }
   for (const id of referenced) {
-    const hit = db.$client.prepare('SELECT f.id FROM flags f JOIN outbox o ON o.id = f.notice_outbox_id WHERE o.message_id = ?').get(id) as { id: number } | undefined;
+    const hit = prepared(db, SQL.flagByNotice).get(id) as { id: number } | undefined;
     if (hit) return hit;
   }
   return undefined;
 }
 
 export function findLocation(db: Db, mailbox: string, key: string): { messageRow: number; targetFolder: string | null; markedAt: string | null } | undefined {
-  return statements(db).location!.get(mailbox, key) as never;
+  return prepared(db, SQL.location).get(mailbox, key) as { messageRow: number; targetFolder: string | null; markedAt: string | null } | undefined;
 }
 
 /** The earliest message already recorded with this Message-ID, or with these exact bytes. */
 export function findEarlier(db: Db, messageId: string | null, sha256: string): { id: number } | undefined {
-  const s = statements(db);
-  return ((messageId ? s.byMessageId!.get(messageId) : undefined) ?? s.bySha!.get(sha256)) as never;
+  return ((messageId ? prepared(db, SQL.byMessageId).get(messageId) : undefined) ?? prepared(db, SQL.bySha).get(sha256)) as { id: number } | undefined;
 }
 
 /**
@@ -138,11 +124,11 @@ export function findEarlier(db: Db, messageId: string | null, sha256: string): {
  */
 export function findRenumbered(db: Db, loc: Location, sha256: string): { messageRow: number; targetFolder: string | null } | undefined {
   if (loc.uidValidity === undefined) return undefined;
-  return statements(db).renumbered!.get(loc.mailbox, sha256, loc.uidValidity) as never;
+  return prepared(db, SQL.renumbered).get(loc.mailbox, sha256, loc.uidValidity) as { messageRow: number; targetFolder: string | null } | undefined;
 }
 
 export function addLocation(db: Db, loc: Location, messageRow: number, folder: FolderKey | null): void {
-  statements(db).insertLocation!.run(messageRow, loc.mailbox, loc.key, loc.uidValidity ?? null, loc.uid ?? null, folder);
+  prepared(db, SQL.insertLocation).run(messageRow, loc.mailbox, loc.key, loc.uidValidity ?? null, loc.uid ?? null, folder);
 }
 
 export function markLocations(db: Db, mailbox: string, keys: string[], now: Date = new Date()): void {
@@ -257,9 +243,8 @@ export function recordMessage(db: Db, m: MessageRecord): Recorded {
           else reasons.push({ code: 'app_not_named' });
         }
       }
-      const st = statements(db);
       const messageRow = Number(
-        st.insertMessage!.run({
+        prepared(tx, SQL.insertMessage).run({
           receivedAt: m.now.toISOString(),
           mailbox: m.loc.mailbox,
           messageId: m.messageId,
@@ -281,8 +266,8 @@ export function recordMessage(db: Db, m: MessageRecord): Recorded {
       );
       const row = { id: messageRow };
       const folder = FOLDER_OF[outcome];
-      st.insertLocation!.run(messageRow, m.loc.mailbox, m.loc.key, m.loc.uidValidity ?? null, m.loc.uid ?? null, folder);
-      st.insertRaw!.run(m.sha256, gzipSync(m.raw, { level: 1 }), m.size, m.rawComplete ? 1 : 0, m.now.toISOString());
+      prepared(tx, SQL.insertLocation).run(messageRow, m.loc.mailbox, m.loc.key, m.loc.uidValidity ?? null, m.loc.uid ?? null, folder);
+      prepared(tx, SQL.insertRaw).run(m.sha256, gzipSync(m.raw, { level: 1 }), m.size, m.rawComplete ? 1 : 0, m.now.toISOString());
       if (outcome === 'flagged' && m.replyTo) queueClientFix(tx, m, reasons);
       if (outcome === 'flagged' || outcome === 'failed') {
         insertFlag(tx, { kind: 'message', messageRow: row.id, appId: m.appId ?? null, clientId: m.clientId ?? null, proposal: m.proposal ?? null, reasons, now: m.now, ttlDays: m.flagTtlDays, mailFrom: m.mailFrom });

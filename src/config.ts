@@ -27,10 +27,16 @@ const schema = z.object({
   COUNTERSIGN_AUTHSERV_ID: z.string().min(1).optional(),
   COUNTERSIGN_VERIFY_DKIM: flag.default(false),
   COUNTERSIGN_FROM: z.email({ message: 'must be an email address' }).default('apipartners@countersign.invalid'),
+  COUNTERSIGN_BOUNCE_ADDRESS: z.email({ message: 'must be an email address' }).optional(),
+  COUNTERSIGN_VERP: z.enum(['on', 'off', '1', '0', 'true', 'false', 'yes', 'no']).transform((v) => ['on', '1', 'true', 'yes'].includes(v)).default(true),
   COUNTERSIGN_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
   COUNTERSIGN_FLAG_TTL_DAYS: z.coerce.number().int().positive().default(14),
   COUNTERSIGN_FLAG_REMIND_HOURS: z.coerce.number().positive().default(24),
-  COUNTERSIGN_TEST_CRASH_AT: z.enum(['after_parse', 'after_commit', 'after_send']).optional(),
+  COUNTERSIGN_TEST_CRASH_AT: z.enum(['after_parse', 'after_commit', 'after_send', 'during_decision']).optional(),
+  COUNTERSIGN_TEST_SLOW_DECISION_MS: z.coerce.number().int().positive().optional(),
+  COUNTERSIGN_DECISION_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  COUNTERSIGN_DECISION_MEMORY_MB: z.coerce.number().int().min(32).default(256),
+  COUNTERSIGN_DECISION_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(3),
   COUNTERSIGN_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   COUNTERSIGN_OUTBOX_DIR: z.string().min(1).default('./var/outbox'),
   COUNTERSIGN_SIGNING_KEY: z.string().min(1).optional(),
@@ -66,10 +72,22 @@ export type Config = Readonly<{
   authservId: string | null;
   verifyDkim: boolean;
   from: string;
+  /** Where delivery reports come back: the envelope sender of every outgoing mail (with a VERP token). */
+  bounceAddress: string;
+  /** Per-mail return paths `local+TOKEN@domain`; off: only reports authenticated from our own domain count. */
+  verp: boolean;
   minConfidence: number;
   flagTtlDays: number;
   flagRemindHours: number;
-  testCrashAt: 'after_parse' | 'after_commit' | 'after_send' | null;
+  testCrashAt: 'after_parse' | 'after_commit' | 'after_send' | 'during_decision' | null;
+  /** Test only: a message carrying the X-Countersign-Test-Hostile header takes this long to decide (in the worker). */
+  testSlowDecisionMs: number | null;
+  /** Wall-clock bound on parsing and deciding one message (in the decision worker). */
+  decisionTimeoutMs: number;
+  /** The decision worker's heap cap (V8 old generation), so one message cannot exhaust the daemon's memory. */
+  decisionMemoryMb: number;
+  /** A message whose handling killed the process this many times is recorded failed instead of decided again. */
+  decisionMaxAttempts: number;
   smtpUrl: string | null;
   outboxDir: string;
   signingKeyFile: string | null;
@@ -120,6 +138,17 @@ export function parseImapUrl(value: string, password: string | undefined): ImapC
   return { secure, host: url.hostname.replace(/^\[|\]$/g, ''), port, user, pass, mailbox, display: `${url.protocol}//${encodeURIComponent(user)}@${url.host}/${mailbox}` };
 }
 
+/**
+ * The bounce address, checked so its VERP form `local+ID-MAC@domain` (a 24-character mac, an outbox
+ * row id of up to 10 digits) stays within the 64-character local part of RFC 5321 §4.5.3.1.1.
+ */
+function bounceAddress(value: string, verp: boolean): string {
+  const address = value.toLowerCase();
+  const local = address.slice(0, address.lastIndexOf('@'));
+  if (verp && local.length > 28) throw new ConfigError('COUNTERSIGN_BOUNCE_ADDRESS', `the local part "${local}" is too long for a VERP return path (at most 28 characters); set a shorter COUNTERSIGN_BOUNCE_ADDRESS`);
+  return address;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const picked: Record<string, string> = {};
   for (const key of Object.keys(schema.shape)) {
@@ -147,10 +176,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authservId: c.COUNTERSIGN_AUTHSERV_ID ?? null,
     verifyDkim: c.COUNTERSIGN_VERIFY_DKIM,
     from: c.COUNTERSIGN_FROM.toLowerCase(),
+    bounceAddress: bounceAddress(c.COUNTERSIGN_BOUNCE_ADDRESS ?? c.COUNTERSIGN_FROM, c.COUNTERSIGN_VERP),
+    verp: c.COUNTERSIGN_VERP,
     minConfidence: c.COUNTERSIGN_MIN_CONFIDENCE,
     flagTtlDays: c.COUNTERSIGN_FLAG_TTL_DAYS,
     flagRemindHours: c.COUNTERSIGN_FLAG_REMIND_HOURS,
     testCrashAt: c.COUNTERSIGN_TEST_CRASH_AT ?? null,
+    testSlowDecisionMs: c.COUNTERSIGN_TEST_SLOW_DECISION_MS ?? null,
+    decisionTimeoutMs: c.COUNTERSIGN_DECISION_TIMEOUT_MS,
+    decisionMemoryMb: c.COUNTERSIGN_DECISION_MEMORY_MB,
+    decisionMaxAttempts: c.COUNTERSIGN_DECISION_MAX_ATTEMPTS,
     smtpUrl: c.COUNTERSIGN_SMTP_URL ?? null,
     outboxDir: path.resolve(c.COUNTERSIGN_OUTBOX_DIR),
     signingKeyFile: c.COUNTERSIGN_SIGNING_KEY ? path.resolve(c.COUNTERSIGN_SIGNING_KEY) : null,

@@ -28,15 +28,19 @@ export function smtpTransport(url: string): MailTransport {
   };
 }
 
-/** The embedded default: each mail written as `<name>.eml`, atomically (tmp file, then rename). */
+/**
+ * The embedded default: each mail written as `<name>.eml`, atomically (tmp file, then rename). A file
+ * has no envelope, so its sender is kept as the `Return-Path` a final delivery would add (RFC 5321 §4.4).
+ */
 export function fileTransport(dir: string): MailTransport {
   return {
-    async send(raw, _envelope, name) {
+    async send(raw, envelope, name) {
       await mkdir(dir, { recursive: true });
       const target = path.join(dir, `${name}.eml`);
       if (await stat(target).then(() => true, () => false)) return; // written before a crash: once is enough
       const tmp = path.join(dir, `.${name}.tmp`);
-      await writeFile(tmp, raw, { mode: 0o600 });
+      // As an MTA would store it: CRLF line ends throughout (RFC 5322 §2.1), as SMTP would have carried it.
+      await writeFile(tmp, `Return-Path: <${envelope.from}>\r\n${raw}`.replace(/\r?\n/g, '\r\n'), { mode: 0o600 });
       await rename(tmp, target);
     },
     close: () => undefined,

@@ -1,9 +1,9 @@
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import type { AttachmentInfo, InboundMail, MailAddress } from '../core/inbound-mail.js';
-import { htmlToText } from './html-text.js';
+import { visibleHtml } from './visible-html.js';
 
 const PARSE_OPTIONS = {
-  // We convert HTML ourselves (html-to-text) where the decision needs it; mailparser's own
+  // We render HTML ourselves (visible-html) where the decision needs it; mailparser's own
   // conversions and link rewriting are work we would throw away.
   skipHtmlToText: true,
   skipTextToHtml: true,
@@ -79,6 +79,8 @@ export async function parseMail(raw: Buffer): Promise<InboundMail> {
     filename: a.filename ?? null,
     size: a.size,
   }));
+  const hasPlainPart = typeof parsed.text === 'string' && parsed.text.trim() !== '';
+  const rendered = typeof parsed.html === 'string' ? visibleHtml(parsed.html) : null;
   return {
     messageId: parsed.messageId ? parsed.messageId.trim() : null,
     from,
@@ -91,9 +93,13 @@ export async function parseMail(raw: Buffer): Promise<InboundMail> {
     inReplyTo: parsed.inReplyTo?.trim() ?? null,
     references: refs === undefined ? [] : Array.isArray(refs) ? refs : refs.split(/\s+/).filter(Boolean),
     headers,
-    // HTML-only mail is read as the text a person sees (quoted history dropped).
-    text: parsed.text?.trim() ? parsed.text : typeof parsed.html === 'string' ? htmlToText(parsed.html) : '',
+    // HTML-only mail is read as the text a person sees.
+    text: hasPlainPart ? parsed.text! : (rendered?.text ?? ''),
+    hasPlainPart,
     html: typeof parsed.html === 'string' ? parsed.html : null,
+    htmlText: rendered ? rendered.text : null,
+    hiddenText: rendered?.hidden ?? '',
+    calendar: attachments.some((a) => a.contentType === 'text/calendar' || a.contentType === 'application/ics' || /\.(ics|vcs)$/i.test(a.filename ?? '')),
     contentType: (ct?.value ?? 'text/plain').toLowerCase(),
     reportType: ct?.params?.['report-type']?.toLowerCase() ?? null,
     attachments,

@@ -13,7 +13,7 @@ export const TEMPLATE_VARIABLES = {
   'client-fix': ['originalSubject', 'explanation', 'teamName'],
   'staff-ga-ready': ['appName', 'appId', 'clientName', 'recordedAt', 'eventSeq'],
   'staff-withdrawn': ['appName', 'clientName', 'partnerName', 'recordedAt', 'eventSeq', 'actor'],
-  'staff-flag': ['token', 'headline', 'summary', 'hasMessage', 'originalFrom', 'originalSubject', 'originalDate', 'originalMessageId', 'reasons', 'hasNewText', 'newText', 'proposal', 'expiresAt'],
+  'staff-flag': ['token', 'headline', 'summary', 'hasMessage', 'originalFrom', 'originalSubject', 'originalDate', 'originalMessageId', 'reasons', 'hasNewText', 'quotedNewText', 'proposal', 'expiresAt'],
   'staff-answer': ['originalSubject', 'answer'],
   'staff-reminder': ['count', 'items'],
 } as const;

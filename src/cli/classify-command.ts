@@ -27,10 +27,9 @@ export function registerClassifyCommand(program: Command, ctx: CliContext): void
     .argument('<files...>', 'raw RFC 5322 messages')
     .option('--json', 'one JSON object per line: file, intent, app, client, sender, automated, decision, confidence, reasons')
     .action(async (files: string[], opts: { json?: boolean }) => {
-      const { parseMail } = await import('../adapters/parse-mail.js');
-      const { buildProcessorDeps } = await import('../daemon/build-processor.js');
-      const { decideMessage } = await import('../daemon/decide-message.js');
-      const deps = await buildProcessorDeps(ctx.config, ctx.db, ctx.logger);
+      // The daemon's bounded path: a hostile file returns within COUNTERSIGN_DECISION_TIMEOUT_MS with its reason.
+      const { buildDecider } = await import('../daemon/build-processor.js');
+      const decider = buildDecider(ctx.config);
       const dctx = loadDecisionContext(ctx.db, { ownAddresses: [ctx.config.from], minConfidence: ctx.config.minConfidence });
       let unreadable = 0;
       for (const file of files) {
@@ -44,13 +43,14 @@ export function registerClassifyCommand(program: Command, ctx: CliContext): void
         }
         let line: Line;
         let d: Decision | null = null;
-        try {
-          const mail = await parseMail(raw);
-          d = await decideMessage(raw, mail, dctx, deps);
+        const out = await decider.decide(raw, dctx);
+        if (out.kind === 'decided') {
+          d = out.decision;
           line = { file, intent: d.intent, app: d.app, client: d.client, sender: d.senderSummary, automated: d.automated !== null, decision: d.action, confidence: d.confidence, reasons: codes(d.reasons) };
-        } catch (e) {
-          line = { file, intent: 'other', app: null, client: null, sender: 'unknown', automated: false, decision: 'flag', confidence: 0, reasons: ['unparseable'] };
-          if (!opts.json) ctx.out.stderr(`${file}: ${(e as Error).message}\n`);
+        } else {
+          const failure: Reason = out.kind === 'failed' ? out.reason : { code: 'unparseable', detail: out.kind === 'unparseable' ? out.detail : 'stopped' };
+          line = { file, intent: 'other', app: null, client: null, sender: 'unknown', automated: false, decision: 'flag', confidence: 0, reasons: [failure.code] };
+          if (!opts.json) ctx.out.stderr(`${file}: ${explainReason(failure)}\n`);
         }
         if (opts.json) ctx.out.stdout(`${JSON.stringify(line)}\n`);
         else {
@@ -58,6 +58,7 @@ export function registerClassifyCommand(program: Command, ctx: CliContext): void
           for (const r of d?.reasons ?? []) ctx.out.stdout(`  - ${explainReason(r)}\n`);
         }
       }
+      await decider.close();
       if (unreadable > 0 && unreadable === files.length) throw new CliError(`no file could be opened (${unreadable})`);
       if (unreadable > 0) process.exitCode = 1;
     });

@@ -1,70 +1,79 @@
 /**
- * Authentication-Results (RFC 8601). Only the topmost header carrying our own receiving server's
- * authserv-id is trusted: our server prepends it, and any header below it — even one with our id —
- * may have been written by the sender (RFC 8601 §5; receivers are expected to remove forged ones,
- * but we do not rely on that).
+ * Authentication-Results (RFC 8601) as evidence. Only the topmost header carrying our own receiving
+ * server's authserv-id is trusted: our server prepends it, and any header below it — even one with
+ * our id — may have been written by the sender (RFC 8601 §5; receivers are expected to remove forged
+ * ones, but we do not rely on that). Headers with other ids, above or below, say nothing to us.
  */
-export interface MethodResult {
-  method: string;
-  result: string;
-  /** `ptype.property` → value, e.g. `header.d` → `riversidefm.org`. */
-  props: Record<string, string>;
-}
+import { parseAuthenticationResults, readAuthservId, type AuthResults, type AuthResultsSyntaxError, type MethodResult } from './parse-authentication-results.js';
+import type { AuthEvidence } from './sender-policy.js';
 
-export interface AuthResults {
-  authservId: string;
-  results: MethodResult[];
-}
+export { parseAuthenticationResults, type AuthResults, type AuthResultsSyntaxError, type MethodResult } from './parse-authentication-results.js';
 
-/** Removes RFC 5322 comments, which may nest, and keeps quoted strings intact. */
-function stripComments(s: string): string {
-  let out = '';
-  let depth = 0;
-  let quoted = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (c === '\\' && i + 1 < s.length) {
-      if (depth === 0) out += c + s[i + 1];
-      i++;
-    } else if (quoted) {
-      out += c;
-      if (c === '"') quoted = false;
-    } else if (c === '"' && depth === 0) {
-      quoted = true;
-      out += c;
-    } else if (c === '(') depth++;
-    else if (c === ')' && depth > 0) depth--;
-    else if (depth === 0) out += c;
-  }
-  return out;
-}
+export type TrustedAuthResults =
+  | { kind: 'found'; results: AuthResults }
+  | { kind: 'absent' }
+  /** Our server's header, unreadable: no evidence at all, and no falling back to a lower one. */
+  | { kind: 'malformed'; error: AuthResultsSyntaxError };
 
-export function parseAuthenticationResults(value: string): AuthResults | null {
-  const parts = stripComments(value).split(';').map((p) => p.trim());
-  const head = parts.shift();
-  if (!head) return null;
-  const authservId = head.split(/\s+/)[0]!.toLowerCase();
-  if (!authservId) return null;
-  const results: MethodResult[] = [];
-  for (const part of parts) {
-    if (!part || /^none$/i.test(part)) continue;
-    const m = /^([a-z0-9_-]+)(?:\/[0-9]+)?\s*=\s*([a-z0-9_-]+)(.*)$/i.exec(part);
-    if (!m) continue;
-    const props: Record<string, string> = {};
-    for (const p of m[3]!.matchAll(/([a-z0-9_-]+\.[a-z0-9_.-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^\s]+)/gi)) {
-      props[p[1]!.toLowerCase()] = p[2]!.replace(/^"|"$/g, '');
-    }
-    results.push({ method: m[1]!.toLowerCase(), result: m[2]!.toLowerCase(), props });
-  }
-  return { authservId, results };
-}
-
-/** The topmost Authentication-Results header with our authserv-id; all others are ignored. */
-export function trustedAuthResults(headerValues: readonly string[], authservId: string): AuthResults | null {
+/** The topmost Authentication-Results header with our authserv-id (case-insensitive); all others are ignored. */
+export function trustedAuthResults(headerValues: readonly string[], authservId: string): TrustedAuthResults {
   const want = authservId.toLowerCase();
   for (const v of headerValues) {
+    if (readAuthservId(v) !== want) continue;
     const parsed = parseAuthenticationResults(v);
-    if (parsed && parsed.authservId === want) return parsed;
+    return parsed.ok ? { kind: 'found', results: parsed.value } : { kind: 'malformed', error: parsed.error };
   }
-  return null;
+  return { kind: 'absent' };
+}
+
+/** Results grouped by method, each group in the order written. */
+export function groupByMethod(results: readonly MethodResult[]): ReadonlyMap<string, readonly MethodResult[]> {
+  const groups = new Map<string, MethodResult[]>();
+  for (const r of results) groups.set(r.method, [...(groups.get(r.method) ?? []), r]);
+  return groups;
+}
+
+const dkimDomain = (r: MethodResult): string => (r.props['header.d'] ?? r.props['header.i']?.slice(r.props['header.i'].lastIndexOf('@') + 1) ?? '').toLowerCase();
+const describeDmarc = (r: MethodResult): string => `${r.result} for ${r.props['header.from']?.toLowerCase() ?? 'no header.from'}`;
+const describeDkim = (r: MethodResult): string => `${r.result} for ${dkimDomain(r) || 'no header.d'}`;
+
+/**
+ * One method reported several times with different outcomes (a pass and a fail, or passes for two
+ * From domains) leaves us choosing which line to believe: we believe none of them.
+ */
+function disagreement(name: string, results: readonly MethodResult[], outcome: (r: MethodResult) => string, describe: (r: MethodResult) => string): string | null {
+  const outcomes = new Set(results.map(outcome));
+  if (outcomes.size < 2) return null;
+  return `our server reported ${name} ${results.length} times with different results (${[...new Set(results.map(describe))].join('; ')})`;
+}
+
+/** A method version other than 1 (RFC 8601 §2.2: absent means 1) may mean something else by the same words. */
+function unknownVersion(results: readonly MethodResult[]): string | null {
+  const r = results.find((x) => x.version !== null && x.version !== 1);
+  return r ? `${r.method}/${r.version} is a method version Countersign does not read` : null;
+}
+
+/** What our server's header says about DMARC and DKIM, or why it says nothing we can use. */
+export function evidenceFromHeader(trusted: TrustedAuthResults): AuthEvidence | null {
+  if (trusted.kind === 'absent') return null;
+  if (trusted.kind === 'malformed') {
+    const { at, expected } = trusted.error;
+    return { source: 'authentication-results', dmarc: null, dkimPass: [], spf: null, doubt: `our server's Authentication-Results header is malformed (expected ${expected} at character ${at + 1})` };
+  }
+  const groups = groupByMethod(trusted.results.results);
+  const dmarcs = groups.get('dmarc') ?? [];
+  const dkims = groups.get('dkim') ?? [];
+  const doubt =
+    disagreement('DMARC', dmarcs, (r) => `${r.result} ${r.props['header.from']?.toLowerCase()}`, describeDmarc) ??
+    disagreement('DKIM', dkims, (r) => r.result, describeDkim) ??
+    unknownVersion([...dmarcs, ...dkims]);
+  const dmarc = dmarcs[0];
+  const spf = [...new Set((groups.get('spf') ?? []).map((r) => r.result))].join('/');
+  return {
+    source: 'authentication-results',
+    dmarc: dmarc ? { result: dmarc.result, fromDomain: dmarc.props['header.from']?.toLowerCase() ?? null } : null,
+    dkimPass: dkims.filter((r) => r.result === 'pass').map(dkimDomain).filter(Boolean),
+    spf: spf || null,
+    ...(doubt ? { doubt } : {}),
+  };
 }

@@ -1,9 +1,11 @@
 import { transition, type BetaConsentParts, type Readiness, type Stage, type Step } from './approval-state.js';
 import { matchApps, type AppMatch, type AppRef } from './app-match.js';
 import { detectAutomated, type AutomatedSignal } from './automated-mail.js';
-import { classifyText, type Classification, type CompiledPhraseLists, type Intent, type SentenceAnalyzer } from './classify.js';
+import { type Classification, type Intent } from './classify.js';
+import type { Lexicon } from './lexicon.js';
+import { readBody, readHidden, type BodyReading } from './read-body.js';
 import type { InboundMail } from './inbound-mail.js';
-import { extractNewText, type NewText } from './new-text.js';
+import type { NewText } from './new-text.js';
 import { disposition, senderReason, type Reason } from './reasons.js';
 import { checkSender, senderSummary, type AuthEvidence, type ClientRef, type SenderVerdict } from './sender-policy.js';
 
@@ -23,9 +25,16 @@ export interface DecisionContext {
   minConfidence: number;
 }
 
+/** What a language detector says of a text: the best language (ISO 639-1) and the scores it gave. */
+export interface LanguageGuess {
+  language: string;
+  scores: Readonly<Record<string, number>>;
+}
+export type LanguageDetector = (text: string) => LanguageGuess;
+
 export interface DecisionDeps {
-  phrases: CompiledPhraseLists;
-  analyze: SentenceAnalyzer;
+  phrases: Lexicon;
+  detectLanguage: LanguageDetector;
 }
 
 export type Action = 'apply' | 'flag' | 'ignore';
@@ -46,6 +55,8 @@ export interface Decision {
   classification: Classification;
   appMatch: AppMatch;
   text: NewText;
+  /** The language the new text was read in, when it could be told. */
+  language: string | null;
 }
 
 const STEP_OF: Partial<Record<Intent, Step>> = {
@@ -67,11 +78,11 @@ const NEEDED_STAGE: Record<Exclude<Step, 'withdrawal'>, Stage> = {
  * ignore, for automated mail).
  */
 export function decide(mail: InboundMail, auth: AuthEvidence | null, ctx: DecisionContext, deps: DecisionDeps): Decision {
-  const text = extractNewText(mail.text);
-  const classification = classifyText(text.newText, deps.phrases, deps.analyze);
+  const reading = readMail(mail, deps);
+  const { classification, text } = reading.primary;
   const automated = detectAutomated(mail);
   const sender = checkSender(mail, { clients: ctx.clients, staff: ctx.staff }, auth);
-  const appMatch = matchApps(`${mail.subject}\n${text.newText}`, ctx.apps);
+  const appMatch = matchApps(`${mail.subject}\n${text.newText.slice(0, 64 * 1024)}`, ctx.apps);
   const reasons: Reason[] = [];
   const fromAddress = mail.from[0]?.address ?? '';
 
@@ -87,12 +98,13 @@ export function decide(mail: InboundMail, auth: AuthEvidence | null, ctx: Decisi
   // An app named anywhere in the subject or new text is reported, whatever the intent.
   let app: string | null = intent !== 'staff_reply' && appMatch.kind === 'named' ? appMatch.app : null;
 
+  reasons.push(...reading.reasons);
   if (intent === 'staff_reply') {
     reasons.push({ code: 'staff_reply_unmatched' });
   } else if (intent === 'other') {
     reasons.push({ code: 'no_approval_found' });
   } else {
-    for (const b of classification.blockers) reasons.push({ code: 'blocked', kind: b.kind, cue: b.cue, sentence: b.sentence });
+    for (const b of classification.blockers) reasons.push({ code: b.of ? 'blocked' : 'hold_elsewhere', kind: b.kind, cue: b.cue, sentence: b.sentence });
     const approvalIntents = classification.intentsFound.filter((i) => i !== 'withdrawal');
     if (intent !== 'withdrawal' && approvalIntents.length > 1) reasons.push({ code: 'multiple_intents', intents: approvalIntents });
     if (intent === 'withdrawal') reasons.push({ code: 'withdrawal_requested' });
@@ -100,6 +112,8 @@ export function decide(mail: InboundMail, auth: AuthEvidence | null, ctx: Decisi
       const missing = (['testDatabaseAgreement', 'betaSiteConsent'] as const).filter((p) => !classification.betaParts[p]);
       reasons.push({ code: 'beta_consent_incomplete', missing: [...missing] });
     }
+    const unknownName = classification.matched.find((m) => m.object && matchApps(m.object, ctx.apps).kind === 'none')?.object;
+    if (unknownName) reasons.push({ code: 'app_unrecognized', name: unknownName });
     if (appMatch.kind === 'ambiguous') reasons.push({ code: 'app_ambiguous', apps: appMatch.apps });
     else if (appMatch.kind === 'none' && clientId && step && step !== 'withdrawal') {
       // No app named: propose the one integration at the stage this step needs, for staff to confirm.
@@ -116,7 +130,7 @@ export function decide(mail: InboundMail, auth: AuthEvidence | null, ctx: Decisi
       const t = transition({ stage, step, actor: 'client', betaParts: classification.betaParts, readiness });
       if (!t.ok && t.error.kind !== 'beta_consent_incomplete') reasons.push({ code: 'stage_refused', refusal: t.error });
     }
-    const flaggedForWording = reasons.some((r) => r.code === 'blocked' || r.code === 'multiple_intents' || r.code === 'beta_consent_incomplete');
+    const flaggedForWording = reasons.some((r) => WORDING.has(r.code));
     if (!flaggedForWording && classification.confidence < ctx.minConfidence) reasons.push({ code: 'low_confidence', confidence: classification.confidence });
   }
 
@@ -144,5 +158,82 @@ export function decide(mail: InboundMail, auth: AuthEvidence | null, ctx: Decisi
     classification,
     appMatch,
     text,
+    language: reading.language,
   };
+}
+
+/** Reasons that already say why the wording is not enough; a low confidence would only repeat them. */
+const WORDING: ReadonlySet<Reason['code']> = new Set(['blocked', 'hold_elsewhere', 'multiple_intents', 'beta_consent_incomplete', 'parts_disagree', 'hidden_text', 'language_unsupported', 'language_mixed', 'text_too_long', 'calendar_invitation', 'mixed_script', 'invisible_characters']);
+const SUPPORTED = new Set(['en', 'es', 'fr', 'de']);
+
+interface MailReading {
+  primary: BodyReading;
+  reasons: Reason[];
+  language: string | null;
+}
+
+const summary = (r: BodyReading) => `${r.classification.intent === 'other' ? 'no approval' : r.classification.intent.replace('_', ' ')}${r.classification.blockers.length > 0 ? ', held back' : ''}`;
+
+/**
+ * Reads the mail as a person sees it: the HTML body where there is one (what Outlook and most
+ * clients show), checked against the plain-text body; hidden HTML, meeting invitations, look-alike
+ * letters and languages we cannot read are reasons of their own.
+ */
+function readMail(mail: InboundMail, deps: DecisionDeps): MailReading {
+  const reasons: Reason[] = [];
+  const html = mail.htmlText !== null && mail.htmlText.trim() !== '' ? readBody(mail.htmlText, deps.phrases) : null;
+  const plain = mail.hasPlainPart ? readBody(mail.text, deps.phrases) : null;
+  const primary = html ?? plain ?? readBody('', deps.phrases);
+  if (html && plain && summary(html) !== summary(plain)) reasons.push({ code: 'parts_disagree', plain: summary(plain), html: summary(html) });
+  const hidden = mail.hiddenText ? readHidden(mail.hiddenText, deps.phrases) : null;
+  if (hidden) reasons.push({ code: 'hidden_text', words: hidden });
+  if (mail.calendar) reasons.push({ code: 'calendar_invitation' });
+  for (const r of [primary, ...(plain && plain !== primary ? [plain] : [])]) {
+    if (r.tooLong) {
+      reasons.push({ code: 'text_too_long', length: r.tooLong.length, limit: r.tooLong.limit });
+      break;
+    }
+  }
+  const mixed = primary.mixedScript ?? plain?.mixedScript ?? null;
+  if (mixed) reasons.push({ code: 'mixed_script', word: mixed });
+  const invisible = primary.invisible ?? plain?.invisible ?? null;
+  if (invisible) reasons.push({ code: 'invisible_characters', around: invisible });
+  const language = judgeLanguage(primary, deps.detectLanguage, reasons);
+  return { primary, reasons, language };
+}
+
+/** Words a detector needs before its guess means anything. */
+const MIN_LETTERS = 24;
+const letters = (s: string) => (s.match(/\p{L}/gu) ?? []).length;
+
+function best(guess: LanguageGuess): string {
+  if (SUPPORTED.has(guess.language)) return guess.language;
+  // Short or name-heavy text: a supported language scored nearly as high is the better reading.
+  const top = guess.scores[guess.language] ?? 0;
+  const near = Object.entries(guess.scores)
+    .filter(([l, v]) => SUPPORTED.has(l) && v >= top * 0.995)
+    .sort((a, b) => b[1] - a[1])[0];
+  return near ? near[0] : guess.language;
+}
+
+function judgeLanguage(r: BodyReading, detect: LanguageDetector, reasons: Reason[]): string | null {
+  const prose = r.classification.sentences.filter((s) => s.role !== 'short_line' && s.role !== 'courtesy').map((s) => s.text);
+  const sample = prose.join('\n').slice(0, 4000);
+  if (letters(sample) < MIN_LETTERS) return null;
+  const main = best(detect(sample));
+  if (!SUPPORTED.has(main)) {
+    reasons.push({ code: 'language_unsupported', language: main });
+    return main;
+  }
+  // A sentence of real length in another language than the rest: a mixed mail, read by staff.
+  const others = new Set<string>();
+  for (const s of prose.slice(0, 60)) {
+    if (letters(s) < 40) continue;
+    // Per sentence the raw guess counts: a long sentence that reads best as another language is one.
+    const guess = detect(s);
+    const lang = guess.language;
+    if (lang !== main && lang !== 'und' && (guess.scores[main] ?? 0) < (guess.scores[lang] ?? 0)) others.add(lang);
+  }
+  if (others.size > 0) reasons.push({ code: 'language_mixed', languages: [main, ...[...others].sort()] });
+  return main;
 }

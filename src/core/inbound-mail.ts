@@ -30,10 +30,18 @@ export interface InboundMail {
    * (the topmost first, which matters for Authentication-Results, RFC 8601 §5).
    */
   headers: ReadonlyMap<string, readonly string[]>;
-  /** The text/plain body, decoded to UTF-8 (may be empty for HTML-only mail). */
+  /** The text/plain body, decoded to UTF-8; for HTML-only mail, the visible text of the HTML. */
   text: string;
+  /** True when the message has a text/plain body of its own (then `text` is that part). */
+  hasPlainPart: boolean;
   /** The text/html body, decoded, or null. */
   html: string | null;
+  /** What a mail client shows of the HTML body (hidden elements dropped, quotes as "> "), or null. */
+  htmlText: string | null;
+  /** Text the HTML body holds but hides from its reader (CSS, white on white, tiny, off-screen). */
+  hiddenText: string;
+  /** A meeting invitation: a text/calendar part or an .ics attachment (RFC 5545/6047). */
+  calendar: boolean;
   /** Top-level media type, lower-case, without parameters (e.g. `multipart/report`). */
   contentType: string;
   /** The `report-type` parameter of a multipart/report (RFC 6522), lower-case, or null. */

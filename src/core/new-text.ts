@@ -1,100 +1,141 @@
+import { splitSentences } from './sentences.js';
+
 /**
- * What the client newly wrote: the message text without quoted history, signature and legal
- * disclaimer. The removed parts are kept (as evidence for staff), never used for the decision.
+ * What the client newly wrote: the message text without quoted history and a trailing legal
+ * notice. Everything else stays, wherever it stands: text written below a quote (bottom-posting,
+ * inline answers), a signature, a paragraph that happens to say "confidential". When unsure whether
+ * something is quoted, it is kept, so that a hold written there still blocks.
  */
 export interface NewText {
   newText: string;
   quoted: string;
+  /** Lines after an RFC 3676 §4.3 signature separator ("-- "); still part of newText. */
   signature: string;
   disclaimer: string;
 }
 
-// Quote headers: "On <date>, <person> wrote:" and its translations; checked on one line or two joined.
-const QUOTE_HEADER = [
-  /^on\b.{0,300}\bwrote:?\s*$/i,
-  /^am\b.{0,300}\bschrieb\b.{0,120}:?\s*$/i,
-  /^le\b.{0,300}\ba (é|e)crit\s*:?\s*$/i,
-  /^el\b.{0,300}\bescribi(ó|o)\s*:?\s*$/i,
-  /^il\b.{0,300}\bha scritto\s*:?\s*$/i,
-  /^op\b.{0,300}\bschreef\b.{0,120}:?\s*$/i,
-  /^.{0,300}\b(wrote|écrit|schrieb|escribió|scritto|schreef|napisał|skrev|kirjoitti|escreveu|написал)\s*:\s*$/i,
-];
-const SEPARATORS = [
-  /^-{2,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|messaggio originale)\s*-{2,}\s*$/i,
-  /^_{10,}\s*$/,
-  /^-{3,}\s*forwarded message\s*-{3,}\s*$/i,
-  /^begin forwarded message:?\s*$/i,
-  /^-{5,}\s*$/,
-];
-// Outlook writes "From: … / Sent: … / To: … / Subject: …" (sometimes bold in the HTML, "*From:*" in text).
+// "On <date>, <person> wrote:" and its translations. An attribution names a date or an address,
+// so a sentence of the client's own that ends "… wrote:" is not one.
+const ATTRIBUTION_VERB = /\b(wrote|writes|schrieb|a écrit|a ecrit|escribió|escribio|ha scritto|schreef|napisał|skrev|kirjoitti|escreveu|написал)\s*:?\s*$/i;
+const ATTRIBUTION_START = /^(on|am|le|el|il|op|em|den|w dniu)\b/i;
+const HAS_DATE_OR_ADDRESS = /(\d{1,4}[:/.-]\d{1,2}|\b\d{4}\b|\b\d{1,2}:\d{2}\b|[^\s<>]+@[^\s<>]+\.[a-z]{2,}|\b(mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)/i;
+const SEPARATOR = /^(-{2,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|messaggio originale|forwarded message|mensaje reenviado|message transféré|weitergeleitete nachricht)\s*-{2,}|begin forwarded message:?|début du message réexpédié\s*:?)\s*$/i;
+// Outlook writes "From: … / Sent: … / To: … / Subject: …" (bold in HTML, "*From:*" in text).
 const OUTLOOK_FROM = /^\s*\*?(from|von|de|da|van|od)\s*:\*?\s+\S/i;
-const OUTLOOK_FIELD = /^\s*\*?(sent|date|gesendet|envoyé|enviado|inviato|verzonden|to|an|à|para|a|aan|subject|betreff|objet|asunto|oggetto|onderwerp|cc)\s*:\*?/i;
+const OUTLOOK_FIELD = /^\s*\*?(sent|date|gesendet|datum|envoyé|enviado|fecha|inviato|verzonden|to|an|à|para|a|aan|subject|betreff|objet|asunto|oggetto|onderwerp|cc)\s*:\*?/i;
+const QUOTED_LINE = /^\s*>/;
 
-const SIGNATURE_START = [
-  /^--\s?$/,
-  /^(sent from my|sent from mail for|sent from outlook|sent via|get outlook for|sent from yahoo mail|von meinem .* gesendet|envoyé de mon)\b/i,
+// A legal notice: each of its sentences says one of these things. Two of them make a paragraph one.
+const LEGAL_MARKERS = [
+  /\bconfidential/i,
+  /\bprivileged\b/i,
+  /\bintended (solely |only )?(for|recipient)/i,
+  /\b(if you (are not|have received)|received (this|it) in error|in error,)/i,
+  /\b(notify|contact) the sender\b/i,
+  /\b(delete|destroy)\b.{0,40}\b(copies|message|e-?mail|it)\b/i,
+  /\b(unauthori[sz]ed|prohibited|strictly forbidden)\b/i,
+  /\b(protected health information|phi|hipaa|42 cfr)\b/i,
+  /\b(disclos(e|ure)|dissemination|distribution|copying)\b/i,
+  /\b(vertraulich|confidencial|confidentiel|destinataire|destinatario|empfänger)/i,
+  /\b(in error|por error|par erreur|irrtümlich|versehentlich|fälschlich)/i,
+  /\b(prohibid|interdit|untersagt|verboten|supprimer|eliminar|löschen|vernichten|détruire|destruir|notifíquelo|informer l'expéditeur|benachrichtigen)/i,
+  /\b(forward|act on|rely on|copy|print|retain)\b.{0,30}\b(this|the|its) (message|e-?mail|communication|contents?)\b/i,
 ];
-const DISCLAIMER = /\b(confidential(ity)?( notice)?|privileged|intended (solely |only )?for the (use|addressee|recipient)|if you (are not|have received this)|protected health information|hipaa|this (e-?mail|message|communication) (and any|may contain|is intended))\b/i;
+// A legal notice speaks of the message, never of the approval at hand: a sentence naming timing,
+// the environments or the identifiers is the client's own, whatever markers it carries.
+const NOT_LEGAL = /\b(yet|until|wait|hold|holding|pending|once|before|after|credentials?|identifiers?|ids?|production|prod|go-?live|environment|database|beta|pilot|sandbox|board|monday|tuesday|wednesday|thursday|friday|week|noch|todavía|encore)\b/i;
+const SENT_FROM = /^(sent from my|sent from mail for|sent from outlook|sent via|get outlook for|sent from yahoo mail|von meinem .{1,40} gesendet|envoyé de mon|enviado desde mi)\b/i;
 
-function isQuoteHeader(line: string, next: string | undefined): boolean {
+function isAttribution(line: string, next: string | undefined): boolean {
   const l = line.trim();
-  if (l.length === 0) return false;
-  if (QUOTE_HEADER.some((r) => r.test(l))) return true;
-  // Gmail and Apple wrap a long "On … wrote:" over two lines.
-  if (next !== undefined && /^(on|am|le|el|il|op)\b/i.test(l) && !/[.!?]$/.test(l) && l.length < 200) {
+  if (l.length === 0 || l.length > 400) return false;
+  if (ATTRIBUTION_VERB.test(l) && HAS_DATE_OR_ADDRESS.test(l) && (ATTRIBUTION_START.test(l) || /@/.test(l))) return true;
+  // Gmail and Apple wrap a long attribution over two lines.
+  if (next !== undefined && ATTRIBUTION_START.test(l) && !/[.!?]$/.test(l) && l.length < 200) {
     const joined = `${l} ${next.trim()}`;
-    return QUOTE_HEADER.slice(0, 6).some((r) => r.test(joined));
+    return ATTRIBUTION_VERB.test(joined) && HAS_DATE_OR_ADDRESS.test(joined) && joined.length < 400;
   }
   return false;
 }
 
-function isOutlookBlock(lines: string[], i: number): boolean {
+function isOutlookBlock(lines: readonly string[], i: number): boolean {
   if (!OUTLOOK_FROM.test(lines[i]!)) return false;
   let fields = 0;
-  for (let j = i + 1; j < Math.min(lines.length, i + 8); j++) {
-    if (OUTLOOK_FIELD.test(lines[j]!)) fields++;
-    if (fields >= 2) return true;
+  for (let j = i + 1; j < Math.min(lines.length, i + 8); j++) if (OUTLOOK_FIELD.test(lines[j]!)) fields++;
+  return fields >= 2;
+}
+
+// A short line may sit inside or before a legal notice (a name, "CONFIDENTIALITY NOTICE:", a rule
+// line) unless it holds something back.
+const SHORT_HOLD = /\?|\b(not|no|don'?t|wait|hold|until|yet|pending|stop|later|nicht|noch|pas|todav[ií]a|a[uú]n)\b/i;
+
+function legalLine(line: string): 'legal' | 'short' | 'other' {
+  const sentences = splitSentences(line);
+  const words = sentences.reduce((n, s) => n + s.tokens.length, 0);
+  if (words <= 4) return SHORT_HOLD.test(line) ? 'other' : 'short';
+  return sentences.every((s) => s.tokens.length <= 4 || (LEGAL_MARKERS.some((r) => r.test(s.text)) && !NOT_LEGAL.test(s.text))) ? 'legal' : 'other';
+}
+
+/**
+ * Where a trailing legal notice starts in these lines, or lines.length when there is none: read from
+ * the end, every line of it is legal text through and through (or a short line that holds nothing
+ * back), and together they carry at least two markers in at least 120 characters.
+ */
+function legalNoticeStart(lines: readonly string[]): number {
+  let firstLegal = lines.length;
+  for (let i = lines.length - 1; i >= 0 && lines.length - i <= 80; i--) {
+    const kind = legalLine(lines[i]!);
+    if (kind === 'other') break;
+    if (kind === 'legal') firstLegal = i;
   }
-  return false;
+  if (firstLegal === lines.length) return lines.length;
+  const block = lines.slice(firstLegal).join(' ');
+  if (block.length < 120 || LEGAL_MARKERS.filter((r) => r.test(block)).length < 2) return lines.length;
+  // Short lines above the notice (a signature) stay with the client's text.
+  return firstLegal;
 }
 
 export function extractNewText(text: string): NewText {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
-  let cut = lines.length;
+  const kept: string[] = [];
+  const quoted: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (isQuoteHeader(line, lines[i + 1]) || SEPARATORS.some((r) => r.test(line.trim())) || isOutlookBlock(lines, i)) {
-      cut = i;
+    // Top-posted history: an Outlook header block, an "Original Message" separator or an
+    // attribution not followed by ">" lines. Everything from there on is the earlier thread.
+    const attribution = isAttribution(line, lines[i + 1]);
+    if (attribution) {
+      let j = i + 1;
+      if (!ATTRIBUTION_VERB.test(line.trim())) j++;
+      while (j < lines.length && lines[j]!.trim() === '') j++;
+      quoted.push(...lines.slice(i, j));
+      if (j < lines.length && QUOTED_LINE.test(lines[j]!)) {
+        i = j - 1;
+        continue;
+      }
+      quoted.push(...lines.slice(j));
       break;
     }
-  }
-  const head = lines.slice(0, cut);
-  const quotedParts: string[] = [];
-  const kept: string[] = [];
-  for (const line of head) {
-    if (/^\s*>/.test(line)) quotedParts.push(line);
+    if (SEPARATOR.test(line.trim()) || isOutlookBlock(lines, i)) {
+      quoted.push(...lines.slice(i));
+      break;
+    }
+    if (QUOTED_LINE.test(line)) quoted.push(line);
+    else if (SENT_FROM.test(line.trim())) continue;
     else kept.push(line);
   }
-  quotedParts.push(...lines.slice(cut));
 
-  let sigAt = kept.findIndex((l) => SIGNATURE_START.some((r) => r.test(l.trim())));
-  if (sigAt < 0) sigAt = kept.length;
-  const body = kept.slice(0, sigAt);
-  const signature = kept.slice(sigAt).join('\n').trim();
-
-  // A disclaimer is a paragraph of legal boilerplate after the message; drop it and what follows.
-  const paragraphs = body.join('\n').split(/\n\s*\n/);
-  let discAt = paragraphs.length;
-  for (let p = 1; p < paragraphs.length; p++) {
-    if (paragraphs[p]!.length >= 100 && DISCLAIMER.test(paragraphs[p]!)) {
-      discAt = p;
-      break;
-    }
-  }
+  // A trailing legal notice (and only a trailing one) is not the client's words. Lines are read,
+  // not paragraphs: HTML mail often has no blank line between a signature and its notice.
+  while (kept.length > 0 && kept[kept.length - 1]!.trim() === '') kept.pop();
+  const cut = legalNoticeStart(kept);
+  const body = kept.slice(0, cut).join('\n').trim();
+  const disclaimer = kept.slice(cut).join('\n').trim();
+  const sigAt = body.search(/(^|\n)-- ?\n/);
   return {
-    newText: paragraphs.slice(0, discAt).join('\n\n').trim(),
-    quoted: quotedParts.join('\n').trim(),
-    signature,
-    disclaimer: paragraphs.slice(discAt).join('\n\n').trim(),
+    newText: body,
+    quoted: quoted.join('\n').trim(),
+    signature: sigAt >= 0 ? body.slice(sigAt).replace(/^\n?-- ?\n/, '').trim() : '',
+    disclaimer,
   };
 }

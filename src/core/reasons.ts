@@ -17,11 +17,26 @@ export type Reason =
   | { code: 'unparseable'; detail: string }
   | { code: 'malformed'; defect: string }
   | { code: 'processing_error'; detail: string }
+  // Deciding it was stopped: too slow, the decision worker died (out of memory, crash), or the message
+  // killed the whole process on every try. Never retried forever; staff look at it.
+  | { code: 'decision_timeout'; ms: number }
+  | { code: 'decision_crashed'; detail: string }
+  | { code: 'decision_attempts_exhausted'; attempts: number }
   // Who sent it.
   | Prefixed<SenderProblem>
+  // What a reader sees: only visible text decides.
+  | { code: 'hidden_text'; words: string }
+  | { code: 'parts_disagree'; plain: string; html: string }
+  | { code: 'calendar_invitation' }
+  | { code: 'mixed_script'; word: string }
+  | { code: 'invisible_characters'; around: string }
+  | { code: 'language_unsupported'; language: string }
+  | { code: 'language_mixed'; languages: string[] }
+  | { code: 'text_too_long'; length: number; limit: number }
   // What it says.
   | { code: 'no_approval_found' }
   | { code: 'blocked'; kind: BlockerKind; cue: string; sentence: string }
+  | { code: 'hold_elsewhere'; kind: BlockerKind; cue: string; sentence: string }
   | { code: 'multiple_intents'; intents: Intent[] }
   | { code: 'low_confidence'; confidence: number }
   | { code: 'beta_consent_incomplete'; missing: BetaConsentPart[] }
@@ -30,6 +45,7 @@ export type Reason =
   | { code: 'app_not_named' }
   | { code: 'app_inferred'; app: string }
   | { code: 'app_ambiguous'; apps: string[] }
+  | { code: 'app_unrecognized'; name: string }
   // Where the integration stands.
   | { code: 'stage_refused'; refusal: TransitionRefusal }
   // Staff.
@@ -38,6 +54,8 @@ export type Reason =
   | { code: 'staff_reply_refused'; detail: string }
   | { code: 'staff_reply_already_resolved'; detail: string }
   | { code: 'bounce_of_our_mail'; messageId: string }
+  // A delivery report that cannot be tied to a mail we sent (no or a wrong VERP token): it changes nothing.
+  | { code: 'bounce_unverified'; detail: string }
   // Outgoing mail.
   | { code: 'mail_held'; detail: string }
   | { code: 'mail_failed'; detail: string };
@@ -65,6 +83,7 @@ export function disposition(r: Reason): 'ignore' | 'flag' {
     case 'duplicate_message':
     case 'staff_reply_unknown_command':
     case 'staff_reply_already_resolved':
+    case 'bounce_unverified':
       return 'ignore';
     default:
       return 'flag';
@@ -109,6 +128,12 @@ export function explainReason(r: Reason): string {
       return `The message is malformed: ${r.defect}.`;
     case 'processing_error':
       return `Countersign failed while handling the message (${r.detail}); it was recorded as failed and nothing was applied.`;
+    case 'decision_timeout':
+      return `Deciding the message took longer than ${r.ms} ms and was stopped; it was recorded as failed and nothing was applied.`;
+    case 'decision_crashed':
+      return `Deciding the message crashed (${r.detail}); it was recorded as failed and nothing was applied.`;
+    case 'decision_attempts_exhausted':
+      return `Handling the message stopped Countersign ${r.attempts} times; it was recorded as failed without being decided again, and nothing was applied.`;
     case 'sender_no_address':
       return 'The message has no usable From address.';
     case 'sender_multiple_from':
@@ -129,10 +154,28 @@ export function explainReason(r: Reason): string {
       return `${r.address} is not one of the approvers the registry lists for ${r.client}.`;
     case 'sender_unverified':
       return `The sender ${r.address} could not be authenticated: ${r.detail}.`;
+    case 'hidden_text':
+      return `The HTML hides approval wording from its reader ("${r.words.slice(0, 120)}"); only visible text counts, and hidden wording is a warning sign.`;
+    case 'parts_disagree':
+      return `The plain-text and HTML versions of the mail say different things (plain text: ${r.plain}; HTML, what most mail programs show: ${r.html}).`;
+    case 'calendar_invitation':
+      return 'A meeting invitation: an agenda or an attachment never carries an approval.';
+    case 'mixed_script':
+      return `The word "${r.word}" mixes Latin letters with look-alike Cyrillic or Greek ones.`;
+    case 'invisible_characters':
+      return `Invisible characters sit inside a word ("${r.around}"): a reader sees the word whole, a filter does not; nobody types these.`;
+    case 'language_unsupported':
+      return `The mail is written in a language Countersign does not decide in (${r.language}); staff must read it.`;
+    case 'language_mixed':
+      return `The mail mixes languages (${r.languages.join(', ')}); staff must read it.`;
+    case 'text_too_long':
+      return `What the client wrote is ${r.length} characters long, over the ${r.limit} that are read; staff must read it.`;
+    case 'hold_elsewhere':
+      return `Another sentence holds the approval back: it is ${describeKind(r.kind)} ("${r.cue}" in "${r.sentence.slice(0, 160)}").`;
     case 'no_approval_found':
       return 'No beta consent, production approval, GA sign-off or withdrawal was found in what the client wrote.';
     case 'blocked':
-      return `Not an approval: the sentence is ${r.kind === 'question' ? 'a question' : r.kind === 'wait' ? 'a request to wait' : r.kind} ("${r.cue}" in "${r.sentence.slice(0, 160)}").`;
+      return `Not an approval: the sentence is ${describeKind(r.kind)} ("${r.cue}" in "${r.sentence.slice(0, 160)}").`;
     case 'multiple_intents':
       return `The message reads as more than one step (${r.intents.join(', ')}); staff must say which.`;
     case 'low_confidence':
@@ -147,6 +190,8 @@ export function explainReason(r: Reason): string {
       return `No app is named; ${r.app} is the only one at the needed stage, so it is proposed for staff to confirm.`;
     case 'app_ambiguous':
       return `Several apps are named (${r.apps.join(', ')}).`;
+    case 'app_unrecognized':
+      return `The client approves "${r.name}", which is no app the registry knows; the app named elsewhere in the mail may not be the one meant.`;
     case 'stage_refused':
       return explainRefusal(r.refusal);
     case 'staff_reply_unmatched':
@@ -159,6 +204,8 @@ export function explainReason(r: Reason): string {
       return `A staff reply to a flag that was already resolved: ${r.detail}`;
     case 'bounce_of_our_mail':
       return `A delivery report about a mail Countersign sent (${r.messageId}).`;
+    case 'bounce_unverified':
+      return `A delivery report that changed nothing: ${r.detail}.`;
     case 'mail_held':
       return `An outgoing mail was held and not sent: ${r.detail}.`;
     case 'mail_failed':
@@ -170,3 +217,25 @@ export function explainReason(r: Reason): string {
   }
 }
 
+function describeKind(kind: BlockerKind): string {
+  switch (kind) {
+    case 'question':
+      return 'a question';
+    case 'wait':
+      return 'a request to wait';
+    case 'negated':
+      return 'negated';
+    case 'conditional':
+      return 'conditional';
+    case 'modal':
+      return 'tentative (should, could, may, must…)';
+    case 'sarcasm':
+      return 'said in jest';
+    case 'future':
+      return 'a promise for later, not an approval now';
+    default: {
+      const never: never = kind;
+      return never;
+    }
+  }
+}

@@ -1,9 +1,8 @@
-import { domainToUnicode } from 'node:url';
-import { remove as removeConfusables } from 'confusables';
-import { distance } from 'fastest-levenshtein';
-import { getDomain } from 'tldts';
-import type { AuthResults } from './authentication-results.js';
+import { domainToASCII } from 'node:url';
 import { firstHeader, type InboundMail } from './inbound-mail.js';
+import { findLookalike, orgDomain, registeredParent, senderIndex, type LookalikeHow } from './sender-index.js';
+
+export { evidenceFromHeader } from './authentication-results.js';
 
 export interface ClientRef {
   id: string;
@@ -20,25 +19,16 @@ export interface SenderDirectory {
 /** Authentication evidence, from our server's Authentication-Results or from mailauth in-process. */
 export interface AuthEvidence {
   source: 'authentication-results' | 'mailauth';
-  /** DMARC result, and the From domain it was evaluated for (RFC 7489). */
+  /** DMARC result, and the From domain it was evaluated for (RFC 7489); null when not named. */
   dmarc: { result: string; fromDomain: string | null } | null;
   /** Signing domains of DKIM signatures that passed. */
   dkimPass: string[];
   spf: string | null;
-}
-
-export function evidenceFromHeader(results: AuthResults | null): AuthEvidence | null {
-  if (!results) return null;
-  const dmarc = results.results.find((r) => r.method === 'dmarc');
-  return {
-    source: 'authentication-results',
-    dmarc: dmarc ? { result: dmarc.result, fromDomain: dmarc.props['header.from']?.toLowerCase() ?? null } : null,
-    dkimPass: results.results
-      .filter((r) => r.method === 'dkim' && r.result === 'pass')
-      .map((r) => (r.props['header.d'] ?? r.props['header.i']?.replace(/^.*@/, '') ?? '').toLowerCase())
-      .filter(Boolean),
-    spf: results.results.find((r) => r.method === 'spf')?.result ?? null,
-  };
+  /**
+   * Why nothing here may be believed, in words staff read: our header is malformed, or it reports
+   * one method several times with different results. Absent when there is no such doubt.
+   */
+  doubt?: string | undefined;
 }
 
 export type SenderVerdict =
@@ -46,7 +36,7 @@ export type SenderVerdict =
   | { kind: 'verified'; role: 'staff'; address: string; method: 'dmarc' | 'dkim' }
   | { kind: 'no_address' }
   | { kind: 'multiple_from'; addresses: string[] }
-  | { kind: 'lookalike_domain'; address: string; domain: string; resembles: string; how: 'confusable' | 'punycode' | 'edit_distance' | 'other_suffix' }
+  | { kind: 'lookalike_domain'; address: string; domain: string; resembles: string; how: LookalikeHow }
   | { kind: 'unlisted_subdomain'; address: string; domain: string; of: string }
   | { kind: 'unknown_domain'; address: string; domain: string }
   | { kind: 'display_name_address'; address: string; shown: string }
@@ -62,31 +52,6 @@ export function senderSummary(v: SenderVerdict): 'verified' | 'unverified' | 'un
   return 'unverified';
 }
 
-const orgDomain = (d: string): string => getDomain(d, { allowPrivateDomains: true }) ?? d;
-const skeleton = (d: string): string => removeConfusables(domainToUnicode(d) || d).toLowerCase();
-
-type LookalikeHow = Extract<SenderVerdict, { kind: 'lookalike_domain' }>['how'];
-
-function lookalike(domain: string, known: readonly string[]): { resembles: string; how: LookalikeHow } | null {
-  const sk = skeleton(domain);
-  const org = orgDomain(domain);
-  for (const k of known) {
-    if (k === domain) continue;
-    if (sk === k || sk === skeleton(k)) return { resembles: k, how: domain.includes('xn--') ? 'punycode' : 'confusable' }
-  }
-  for (const k of known) {
-    if (k === domain) continue;
-    const kOrg = orgDomain(k);
-    const label = org.split('.')[0]!;
-    const kLabel = kOrg.split('.')[0]!;
-    if (label === kLabel && org !== kOrg) return { resembles: k, how: 'other_suffix' }
-    const d = distance(org, kOrg);
-    if (d > 0 && d <= (kOrg.length >= 10 ? 2 : 1)) return { resembles: k, how: 'edit_distance' }
-    if (skeleton(org) !== org && distance(skeleton(org), kOrg) <= 1) return { resembles: k, how: 'confusable' }
-  }
-  return null
-}
-
 const FORWARD_SUBJECT = /^\s*((re|aw|sv|antw)\s*:\s*)*(fwd?|fw|wg|tr|rv|enc|doorst)\s*:/i;
 const FORWARD_BODY = /^(-{3,}\s*forwarded message\s*-{3,}|begin forwarded message:|-{3,}\s*weitergeleitete nachricht\s*-{3,}|-{3,}\s*message transféré\s*-{3,})/im;
 
@@ -99,6 +64,58 @@ function forwardedHow(mail: InboundMail): string | null {
   return null;
 }
 
+/**
+ * An address written in the display name, found in one pass: a word (between spaces and the
+ * punctuation that ends an address) with an `@` after its first character, and after that a dot
+ * and two letters; it is shown up to its last such label. A regular expression over the whole
+ * name backtracked quadratically: 20,000 characters took a second.
+ */
+function addressInName(name: string): string | null {
+  for (const word of name.split(/[\s<>"'(),;:]+/)) {
+    const at = word.indexOf('@', 1);
+    if (at === -1) continue;
+    let end = -1;
+    for (const m of word.slice(at + 2).matchAll(/\.[a-z]{2,}/gi)) end = at + 2 + m.index + m[0].length;
+    if (end !== -1) return word.slice(0, end).toLowerCase();
+  }
+  return null;
+}
+
+/** Case and IDN form aside, the same domain (a trailing root dot is the same name, RFC 1034 §3.1). */
+function sameDomain(a: string, b: string): boolean {
+  const norm = (d: string): string => {
+    const lower = d.toLowerCase().replace(/\.$/, '');
+    return domainToASCII(lower) || lower;
+  };
+  return norm(a) === norm(b);
+}
+
+type AuthOutcome = { method: 'dmarc' | 'dkim' } | { detail: string };
+
+/**
+ * RFC 7489: DMARC counts only for the From domain it names (`header.from`); a DKIM pass counts only
+ * when its signing domain is aligned with the From domain (relaxed: same organizational domain,
+ * §3.1.1), and only when DMARC has no say (no result, or `none`: no policy published). Any DMARC
+ * outcome other than pass for this domain means unverified, whatever DKIM says.
+ */
+function authenticate(auth: AuthEvidence | null, domain: string): AuthOutcome {
+  if (!auth) return { detail: 'no Authentication-Results from our receiving server' };
+  if (auth.doubt) return { detail: auth.doubt };
+  const { dmarc } = auth;
+  if (dmarc && dmarc.fromDomain === null) return { detail: `dmarc=${dmarc.result} names no header.from, so it does not say which domain it checked` };
+  if (dmarc && !sameDomain(dmarc.fromDomain!, domain)) return { detail: `dmarc=${dmarc.result} was evaluated for ${dmarc.fromDomain}, not for the From domain ${domain}` };
+  if (dmarc?.result === 'pass') return { method: 'dmarc' };
+  const aligned = auth.dkimPass.find((d) => orgDomain(d.replace(/\.$/, '')) === orgDomain(domain));
+  if (aligned && (!dmarc || dmarc.result === 'none')) return { method: 'dkim' };
+  return {
+    detail: [
+      `dmarc=${dmarc?.result ?? 'none'}`,
+      aligned ? `dkim=pass for ${aligned}, which DMARC ${dmarc!.result} overrides` : auth.dkimPass.length > 0 ? `dkim=pass for ${auth.dkimPass.join(', ')} (not aligned with ${domain})` : 'no passing DKIM signature',
+      `spf=${auth.spf ?? 'none'}`,
+    ].join('; '),
+  };
+}
+
 /** Decides who sent a message and whether we may believe it. Never reads the Reply-To. */
 export function checkSender(mail: InboundMail, dir: SenderDirectory, auth: AuthEvidence | null): SenderVerdict {
   const froms = mail.from.filter((f) => f.address);
@@ -106,18 +123,18 @@ export function checkSender(mail: InboundMail, dir: SenderDirectory, auth: AuthE
   if (froms.length > 1) return { kind: 'multiple_from', addresses: froms.map((f) => f.address) };
   const { address, name } = froms[0]!;
   const domain = address.slice(address.lastIndexOf('@') + 1);
-  const isStaff = dir.staff.includes(address);
-  const client = dir.clients.find((c) => c.domains.includes(domain));
+  const index = senderIndex(dir);
+  const isStaff = index.staff.has(address);
+  const client = index.clientByDomain.get(domain);
   if (!client && !isStaff) {
-    const knownDomains = [...dir.clients.flatMap((c) => c.domains), ...dir.staff.map((s) => s.slice(s.lastIndexOf('@') + 1))];
-    const parent = knownDomains.find((k) => domain.endsWith(`.${k}`));
+    const parent = registeredParent(index, domain);
     if (parent) return { kind: 'unlisted_subdomain', address, domain, of: parent };
-    const look = lookalike(domain, knownDomains);
+    const look = findLookalike(index, domain);
     if (look) return { kind: 'lookalike_domain', address, domain, ...look };
     return { kind: 'unknown_domain', address, domain };
   }
   // A display name that holds an address other than the real one is a classic spoof.
-  const shown = /[^\s<>"'(),;:]+@[^\s<>"'(),;:]+\.[a-z]{2,}/i.exec(name)?.[0]?.toLowerCase();
+  const shown = addressInName(name);
   if (shown && shown !== address) return { kind: 'display_name_address', address, shown };
   const fwd = forwardedHow(mail);
   if (fwd) return { kind: 'forwarded', address, how: fwd };
@@ -129,18 +146,7 @@ export function checkSender(mail: InboundMail, dir: SenderDirectory, auth: AuthE
   }
   const role = isStaff ? 'staff' : 'client';
   const clientId = client && !isStaff ? client.id : null;
-  if (!auth) return { kind: 'unverified', role, client: clientId, address, detail: 'no Authentication-Results from our receiving server' };
-  if (auth.dmarc?.result === 'pass' && (auth.dmarc.fromDomain === null || auth.dmarc.fromDomain === domain)) {
-    return isStaff ? { kind: 'verified', role: 'staff', address, method: 'dmarc' } : { kind: 'verified', role: 'client', client: clientId!, address, method: 'dmarc' };
-  }
-  // RFC 7489 §3.1.1 relaxed alignment: the DKIM signing domain and the From domain share an organizational domain.
-  if (auth.dkimPass.some((d) => orgDomain(d) === orgDomain(domain))) {
-    return isStaff ? { kind: 'verified', role: 'staff', address, method: 'dkim' } : { kind: 'verified', role: 'client', client: clientId!, address, method: 'dkim' };
-  }
-  const detail = [
-    `dmarc=${auth.dmarc?.result ?? 'none'}`,
-    auth.dkimPass.length > 0 ? `dkim=pass for ${auth.dkimPass.join(', ')} (not aligned with ${domain})` : 'no passing DKIM signature',
-    `spf=${auth.spf ?? 'none'}`,
-  ].join('; ');
-  return { kind: 'unverified', role, client: clientId, address, detail };
+  const outcome = authenticate(auth, domain);
+  if ('detail' in outcome) return { kind: 'unverified', role, client: clientId, address, detail: outcome.detail };
+  return isStaff ? { kind: 'verified', role: 'staff', address, method: outcome.method } : { kind: 'verified', role: 'client', client: clientId!, address, method: outcome.method };
 }

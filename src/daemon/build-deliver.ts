@@ -36,6 +36,8 @@ export async function buildDeliverDeps(config: Config, db: Db, logger: Logger): 
     templates,
     signingKey,
     from: config.from,
+    bounceAddress: config.bounceAddress,
+    verp: config.verp,
     teamName: config.teamName,
     maxPerRecipientHour: config.maxMailsPerRecipientHour,
     flagTtlDays: config.flagTtlDays,

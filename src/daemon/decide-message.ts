@@ -1,12 +1,11 @@
+import { parseMail } from '../adapters/parse-mail.js';
 import { trustedAuthResults } from '../core/authentication-results.js';
-import type { CompiledPhraseLists, SentenceAnalyzer } from '../core/classify.js';
-import { decide, type Decision, type DecisionContext } from '../core/decide.js';
+import { decide, type Decision, type DecisionContext, type DecisionDeps } from '../core/decide.js';
 import { header, type InboundMail } from '../core/inbound-mail.js';
+import type { Reason } from '../core/reasons.js';
 import { evidenceFromHeader, type AuthEvidence } from '../core/sender-policy.js';
 
-export interface DecideDeps {
-  phrases: CompiledPhraseLists;
-  analyze: SentenceAnalyzer;
+export interface DecideDeps extends DecisionDeps {
   authservId: string | null;
   /** With COUNTERSIGN_VERIFY_DKIM=1: DKIM, SPF and DMARC checked in-process (mailauth). */
   verifyAuth?: ((raw: Buffer, mail: InboundMail) => Promise<AuthEvidence | null>) | undefined;
@@ -24,6 +23,61 @@ export async function decideMessage(raw: Buffer, mail: InboundMail, ctx: Decisio
   return decide(mail, await authEvidence(raw, mail, deps), ctx, deps);
 }
 
+/** What the processor keeps of a parsed message: everything but the bodies (which only the decision reads). */
+export type MailFacts = Omit<InboundMail, 'text' | 'html' | 'htmlText' | 'hiddenText'>;
+
+/**
+ * Everything that can come of parsing and deciding one message, as plain data (structured-clone
+ * safe: it crosses from the decision worker to the main thread). Expected outcomes, never thrown.
+ */
+export type DecisionOutcome =
+  | { kind: 'decided'; mail: MailFacts; decision: Decision }
+  | { kind: 'unparseable'; detail: string }
+  /** Deciding failed: an error in the decision, a timeout, a worker that died. `mail` when it was parsed. */
+  | { kind: 'failed'; mail: MailFacts | null; reason: Extract<Reason, { code: 'processing_error' | 'decision_timeout' | 'decision_crashed' }> }
+  /** The daemon is stopping: the decision in hand was abandoned, nothing is to be recorded. */
+  | { kind: 'abandoned' };
+
+/** Parses and decides a message: in the decision worker (daemon, CLI), or in-process (tests, fixtures). */
+export interface Decider {
+  decide(raw: Buffer, ctx: DecisionContext, signal?: AbortSignal): Promise<DecisionOutcome>;
+  /** Gets ready ahead of the first message (the worker loads and warms up), where that costs time. */
+  start?(): void;
+  close(): Promise<void>;
+}
+
+export function mailFacts(mail: InboundMail): MailFacts {
+  const { text: _text, html: _html, htmlText: _htmlText, hiddenText: _hiddenText, ...facts } = mail;
+  return facts;
+}
+
+const short = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 200);
+
+/**
+ * Parse and decide on the calling thread, with no bound on time or memory. The decision worker runs
+ * this; tests and the labelled fixtures call it directly. `afterParse` is where the worker reports
+ * what it parsed (so a timeout is still recorded with its sender and subject) and its test seams.
+ */
+export async function decideInProcess(raw: Buffer, ctx: DecisionContext, deps: DecideDeps, afterParse?: (mail: InboundMail) => void): Promise<DecisionOutcome> {
+  let mail: InboundMail;
+  try {
+    mail = await parseMail(raw);
+  } catch (e) {
+    return { kind: 'unparseable', detail: short(e) };
+  }
+  try {
+    afterParse?.(mail);
+    return { kind: 'decided', mail: mailFacts(mail), decision: await decideMessage(raw, mail, ctx, deps) };
+  } catch (e) {
+    return { kind: 'failed', mail: mailFacts(mail), reason: { code: 'processing_error', detail: short(e) } };
+  }
+}
+
+/** The unbounded in-process decider, for tests and tools that decide trusted fixtures. */
+export function inProcessDecider(deps: DecideDeps): Decider {
+  return { decide: (raw, ctx) => decideInProcess(raw, ctx, deps), close: async () => undefined };
+}
+
 /** What of a decision is kept as evidence in the database (never an identifier: none is in a message). */
 export function decisionEvidence(d: Decision): Record<string, unknown> {
   return {
@@ -32,7 +86,9 @@ export function decisionEvidence(d: Decision): Record<string, unknown> {
     automated: d.automated,
     step: d.step,
     betaParts: d.betaParts,
-    matched: d.classification.matched.map((m) => ({ of: m.of, phrase: m.phrase, text: m.text })),
+    matched: d.classification.matched.map((m) => ({ of: m.of, strength: m.strength, text: m.text })),
+    sentences: d.classification.sentences.slice(0, 50).map((s) => s.role),
+    language: d.language,
     blockers: d.classification.blockers,
     appMatch: d.appMatch,
     newText: d.text.newText.slice(0, 4000),

@@ -1,10 +1,13 @@
 import type * as openpgp from 'openpgp';
 import type { MailTransport } from '../adapters/mail-transport.js';
 import type { Templates } from '../adapters/templates.js';
+import { bounceToken, verpAddress } from '../core/bounce-token.js';
 import { classifySendError } from '../core/smtp-failure.js';
+import { bounceHmac } from '../db/bounce-key.js';
 import { makeDurable } from '../db/durable.js';
 import { insertFlag } from '../db/message-store.js';
 import type { Db } from '../db/open-db.js';
+import { registerDbSecrets } from '../db/register-db-secrets.js';
 import type { Logger } from '../logger.js';
 import { backoffMs } from './backoff.js';
 import type { Metrics } from './metrics.js';
@@ -16,6 +19,9 @@ export interface DeliverDeps {
   templates: Templates;
   signingKey: openpgp.PrivateKey | null;
   from: string;
+  /** The envelope sender; with `verp`, each mail's own `local+TOKEN@domain` form of it. */
+  bounceAddress: string;
+  verp: boolean;
   teamName: string;
   maxPerRecipientHour: number;
   flagTtlDays: number;
@@ -52,6 +58,9 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliverResult> {
   const rows = db.$client.prepare(SELECT_DUE).all(now.toISOString()) as (OutboxRow & { attempts: number })[];
   if (rows.length === 0) return result;
   makeDurable(db);
+  const hmac = deps.verp ? bounceHmac(db) : null;
+  // Identifiers imported since start-up are masked in mail too (the scrubber learns them here).
+  registerDbSecrets(db);
   const sentLastHour = db.$client.prepare("SELECT COUNT(*) AS n FROM outbox WHERE recipient = ? AND status = 'sent' AND sent_at > ?");
   const update = db.$client.prepare('UPDATE outbox SET status = @status, attempts = @attempts, next_attempt_at = @next, last_error = @error, sent_at = @sentAt WHERE id = @id');
   const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
@@ -75,7 +84,9 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliverResult> {
       continue;
     }
     try {
-      await deps.transport.send(rendered.raw, { from: deps.from, to: rendered.to }, `${row.id}-${row.kind}`);
+      // RFC 5321 §4.5.5: reports go to the envelope sender; its token is how one is known to be genuine.
+      const envelopeFrom = hmac ? verpAddress(deps.bounceAddress, bounceToken(hmac, row.id, row.messageId)) : deps.bounceAddress;
+      await deps.transport.send(rendered.raw, { from: envelopeFrom, to: rendered.to }, `${row.id}-${row.kind}`);
     } catch (e) {
       const err = e as { responseCode?: number; code?: string; message?: string };
       const detail = `${err.responseCode ?? err.code ?? 'error'}: ${(err.message ?? '').slice(0, 200)}`;

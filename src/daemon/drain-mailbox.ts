@@ -13,17 +13,23 @@ export interface DrainResult {
 
 /**
  * Handles every pending message of a source, one at a time, oldest first. Each message is recorded
- * (committed) before it is marked on the server. Stopping (the signal) lets the message in hand finish.
+ * (committed) before it is marked on the server. Stopping (the signal) lets the message in hand finish
+ * being recorded and filed, but abandons a decision still running (the decision worker is stopped),
+ * so that a slow or hostile message never delays SIGTERM.
  */
 export async function drainMailbox(source: MailSource, deps: ProcessorDeps, opts: { signal: AbortSignal; shadow: boolean }): Promise<DrainResult> {
   const result: DrainResult = { handled: 0, alreadyKnown: 0 };
   try {
     for await (const inc of source.pending()) {
       if (opts.shadow) {
-        if ((await shadowIncoming(deps, inc)) === 'known') result.alreadyKnown++;
+        const r = await shadowIncoming(deps, inc, opts.signal);
+        if (r === 'stopped') break;
+        if (r === 'known') result.alreadyKnown++;
         else result.handled++;
       } else {
-        const h = await handleIncoming(deps, inc);
+        const h = await handleIncoming(deps, inc, opts.signal);
+        // Stopped mid-decision: nothing recorded, so nothing to mark; the message is handled next start.
+        if (!h) break;
         if (h.alreadyKnown) result.alreadyKnown++;
         else result.handled++;
         await source.mark(inc.loc, h.folder);

@@ -1,12 +1,11 @@
-import { parseMail } from '../adapters/parse-mail.js';
 import type { Config } from '../config.js';
 import type { Decision } from '../core/decide.js';
-import type { InboundMail } from '../core/inbound-mail.js';
 import { disposition, type Reason } from '../core/reasons.js';
 import { parseStaffCommand, tokenInSubject } from '../core/staff-command.js';
 import { cachedDecisionContext, invalidateDecisionContext } from '../db/decision-context-cache.js';
 import {
   addLocation,
+  countAttempt,
   findEarlier,
   findFlagForReply,
   findLocation,
@@ -16,10 +15,12 @@ import {
   type Location,
   type MessageRecord,
   type Outcome,
+  uncountAttempt,
 } from '../db/message-store.js';
 import type { Db } from '../db/open-db.js';
 import type { Logger } from '../logger.js';
-import { decideMessage, decisionEvidence, type DecideDeps } from './decide-message.js';
+import { checkBounce, withBounce } from './check-bounce.js';
+import { decisionEvidence, inProcessDecider, type DecideDeps, type Decider, type MailFacts } from './decide-message.js';
 import type { Metrics } from './metrics.js';
 
 /** One message as a source hands it over. */
@@ -34,10 +35,15 @@ export interface Incoming {
 
 export interface ProcessorDeps extends DecideDeps {
   db: Db;
-  config: Pick<Config, 'from' | 'minConfidence' | 'flagTtlDays' | 'maxMessageBytes' | 'testCrashAt'>;
+  config: Pick<Config, 'from' | 'minConfidence' | 'flagTtlDays' | 'maxMessageBytes' | 'testCrashAt' | 'decisionMaxAttempts' | 'bounceAddress' | 'verp'>;
   logger: Logger;
   now?: () => Date;
   metrics?: Metrics | undefined;
+  /**
+   * Parses and decides a message: the bounded decision worker in the daemon and the CLI
+   * (build-processor.ts); without it, in-process and unbounded (tests).
+   */
+  decider?: Decider | undefined;
 }
 
 export interface Handled {
@@ -56,7 +62,7 @@ function crashPoint(deps: ProcessorDeps, point: 'after_parse' | 'after_commit'):
   if (deps.config.testCrashAt === point) process.kill(process.pid, 'SIGKILL');
 }
 
-function baseRecord(inc: Incoming, deps: ProcessorDeps, mail: InboundMail | null): Omit<MessageRecord, 'outcome' | 'reasons'> {
+function baseRecord(inc: Incoming, deps: ProcessorDeps, mail: MailFacts | null): Omit<MessageRecord, 'outcome' | 'reasons'> {
   return {
     loc: inc.loc,
     sha256: inc.sha256,
@@ -73,7 +79,7 @@ function baseRecord(inc: Incoming, deps: ProcessorDeps, mail: InboundMail | null
   };
 }
 
-function fromDecision(d: Decision, mail: InboundMail): Pick<MessageRecord, 'outcome' | 'reasons' | 'intent' | 'appId' | 'clientId' | 'confidence' | 'decision' | 'proposal' | 'apply' | 'replyTo'> {
+function fromDecision(d: Decision, mail: MailFacts): Pick<MessageRecord, 'outcome' | 'reasons' | 'intent' | 'appId' | 'clientId' | 'confidence' | 'decision' | 'proposal' | 'apply' | 'replyTo'> {
   // Replies go to the authenticated From address of a verified client, threaded; never to Reply-To.
   const replyTo =
     d.sender.kind === 'verified' && d.sender.role === 'client' && d.automated === null
@@ -113,7 +119,7 @@ const ACCEPTED_WORDS = 'Your reply was not understood, so nothing was changed.';
  * In-Reply-To/References to the notification), comes from a verified staff address, and says
  * approve or reject on its first line; anything else changes nothing (and is flagged, or answered).
  */
-function staffReply(deps: ProcessorDeps, d: Decision, mail: InboundMail): Pick<MessageRecord, 'outcome' | 'reasons' | 'intent' | 'decision' | 'resolve' | 'staffAnswer' | 'appId' | 'clientId'> {
+function staffReply(deps: ProcessorDeps, d: Decision, mail: MailFacts): Pick<MessageRecord, 'outcome' | 'reasons' | 'intent' | 'decision' | 'resolve' | 'staffAnswer' | 'appId' | 'clientId'> {
   const base = { intent: d.intent, decision: decisionEvidence(d), appId: null, clientId: null };
   const flag = findFlagForReply(deps.db, tokenInSubject(mail.subject), [...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references]);
   if (!flag) return { ...base, outcome: 'flagged', reasons: d.reasons };
@@ -121,7 +127,7 @@ function staffReply(deps: ProcessorDeps, d: Decision, mail: InboundMail): Pick<M
   if (d.sender.kind !== 'verified' || d.sender.role !== 'staff' || others.some((r) => disposition(r) === 'ignore')) {
     return { ...base, outcome: others.some((r) => disposition(r) === 'ignore') ? 'ignored' : 'flagged', reasons: [...others, { code: 'staff_reply_refused', detail: 'the reply was not from a verified staff address' }] };
   }
-  const cmd = parseStaffCommand(d.text.newText);
+  const cmd = parseStaffCommand(d.text.newText, deps.phrases);
   if (cmd.kind === 'unknown') {
     return { ...base, outcome: 'ignored', reasons: [{ code: 'staff_reply_unknown_command', line: cmd.line }], staffAnswer: { to: d.sender.address, text: ACCEPTED_WORDS, subject: mail.subject } };
   }
@@ -132,8 +138,13 @@ function staffReply(deps: ProcessorDeps, d: Decision, mail: InboundMail): Pick<M
  * Handles one message exactly once: a message already recorded at this location (or renumbered by a
  * UIDVALIDITY change) is only finished on the server; a new one is parsed, decided and recorded with
  * all its effects in one transaction. The caller marks the server only after this returns.
+ *
+ * No message can stop the daemon: it is decided by `deps.decider` (a worker thread bounded in time
+ * and memory), and each attempt is counted first, so one that kills the whole process is recorded
+ * failed after `decisionMaxAttempts` tries instead of being decided on every start. Returns null when
+ * `signal` stopped the daemon mid-decision: nothing was recorded, the message is handled again later.
  */
-export async function handleIncoming(deps: ProcessorDeps, inc: Incoming): Promise<Handled> {
+export async function handleIncoming(deps: ProcessorDeps, inc: Incoming, signal?: AbortSignal): Promise<Handled | null> {
   const { db, logger } = deps;
   const started = process.hrtime.bigint();
   const known = findLocation(db, inc.loc.mailbox, inc.loc.key);
@@ -149,13 +160,25 @@ export async function handleIncoming(deps: ProcessorDeps, inc: Incoming): Promis
     const reasons: Reason[] = [{ code: 'too_large', size: inc.size, limit: deps.config.maxMessageBytes }];
     record = { ...baseRecord(inc, deps, null), outcome: 'flagged', reasons };
   } else {
-    let mail: InboundMail | null = null;
-    try {
-      mail = await parseMail(inc.raw);
-    } catch (e) {
-      record = { ...baseRecord(inc, deps, null), outcome: 'flagged', reasons: [{ code: 'unparseable', detail: (e as Error).message.slice(0, 200) }] };
+    const attempt = countAttempt(db, inc.loc, deps.config.decisionMaxAttempts);
+    const ctx = cachedDecisionContext(db, { ownAddresses: [deps.config.from], minConfidence: deps.config.minConfidence });
+    const out = attempt.ok ? await (deps.decider ?? inProcessDecider(deps)).decide(inc.raw, ctx, signal) : null;
+    if (out?.kind === 'abandoned') {
+      // Stopping is not the message's fault: the attempt is taken back.
+      uncountAttempt(db, inc.loc);
+      return null;
     }
-    if (mail) {
+    if (!out) {
+      const attempts = attempt.ok ? 0 : attempt.error.attempts;
+      logger.error({ key: inc.loc.key, attempts }, 'the message stopped the daemon on every attempt; recorded as failed without deciding it again');
+      record = { ...baseRecord(inc, deps, null), outcome: 'failed', reasons: [{ code: 'decision_attempts_exhausted', attempts }] };
+    } else if (out.kind === 'unparseable') {
+      record = { ...baseRecord(inc, deps, null), outcome: 'flagged', reasons: [{ code: 'unparseable', detail: out.detail }] };
+    } else if (out.kind === 'failed') {
+      logger.error({ key: inc.loc.key, reason: out.reason }, 'decision failed; the message is recorded as failed');
+      record = { ...baseRecord(inc, deps, out.mail), outcome: 'failed', reasons: [out.reason] };
+    } else {
+      const { mail, decision: d } = out;
       const earlier = findEarlier(db, mail.messageId, inc.sha256);
       if (earlier) {
         record = {
@@ -166,11 +189,9 @@ export async function handleIncoming(deps: ProcessorDeps, inc: Incoming): Promis
         };
       } else {
         try {
-          const ctx = cachedDecisionContext(db, { ownAddresses: [deps.config.from], minConfidence: deps.config.minConfidence });
-          const d = await decideMessage(inc.raw, mail, ctx, deps);
-          const isBounce = d.automated?.code === 'delivery_report' || d.automated?.code === 'mailer_daemon_sender' || d.automated?.code === 'empty_return_path';
-          const bounced = isBounce ? [...mail.embeddedMessageIds, ...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references] : [];
-          record = d.intent === 'staff_reply' ? { ...baseRecord(inc, deps, mail), ...staffReply(deps, d, mail) } : { ...baseRecord(inc, deps, mail), ...fromDecision(d, mail), bouncedMessageIds: bounced };
+          // A delivery report is matched to the mail it is about (by its VERP token) before anything else.
+          const bounce = await checkBounce(deps, inc.raw, mail);
+          record = withBounce(d.intent === 'staff_reply' ? { ...baseRecord(inc, deps, mail), ...staffReply(deps, d, mail) } : { ...baseRecord(inc, deps, mail), ...fromDecision(d, mail) }, bounce, mail);
         } catch (e) {
           logger.error({ err: e, key: inc.loc.key }, 'decision failed; the message is recorded as failed');
           record = { ...baseRecord(inc, deps, mail), outcome: 'failed', reasons: [{ code: 'processing_error', detail: (e as Error).message.slice(0, 200) }] };

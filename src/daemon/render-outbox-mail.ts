@@ -4,7 +4,9 @@ import { buildPgpMime } from '../adapters/pgp-mime.js';
 import { describeKeyProblem, inspectPublicKey } from '../adapters/pgp-keys.js';
 import type { Templates } from '../adapters/templates.js';
 import type { Db } from '../db/open-db.js';
+import { ECHO_LIMITS, echoHeaderValue, quoteClientText } from '../core/client-echo.js';
 import { explainReason, type Reason } from '../core/reasons.js';
+import { scrub } from '../secret-scrubber.js';
 
 export interface OutboxRow {
   id: number;
@@ -62,16 +64,38 @@ function staffAddresses(db: Db): string[] {
   return (db.$client.prepare('SELECT address FROM staff ORDER BY address').all() as { address: string }[]).map((s) => s.address);
 }
 
+/**
+ * A value a sender wrote, as one safe line: identifiers masked first, then cut (cutting first could
+ * leave part of an identifier that masking no longer recognises).
+ */
+const echo = (value: string | null | undefined, max: number): string => echoHeaderValue(value == null ? value : scrub(value), max);
+
+/** A Message-ID we may repeat in In-Reply-To/References: one line, and holding no identifier (else left out). */
+function threadId(id: unknown): string | null {
+  if (typeof id !== 'string') return null;
+  const safe = echoHeaderValue(id, ECHO_LIMITS.messageId);
+  return safe && safe === id && scrub(safe) === safe && /^<[^<>\s]+>$/.test(safe) ? safe : null;
+}
+
+/**
+ * Every clear-text mail: subject and body scrubbed of registry identifiers with the logs' masking
+ * (a client that writes its own identifier must not see it echoed unencrypted); nodemailer encodes
+ * and folds the headers (RFC 2047, RFC 5322 §2.2.3) and the body (quoted-printable), so no line
+ * passes 998 characters (RFC 5322 §2.1.1).
+ */
 async function plainMail(deps: RenderDeps, row: OutboxRow, to: string[], subject: string, text: string, autoSubmitted: string, ctx: Record<string, unknown>): Promise<string> {
-  const references = Array.isArray(ctx.references) ? (ctx.references as string[]).join(' ') : undefined;
+  const references = (Array.isArray(ctx.references) ? ctx.references : []).map(threadId).filter((r): r is string => r !== null).slice(-20).join(' ');
+  const inReplyTo = threadId(ctx.inReplyTo);
   const mail = new MailComposer({
     from: `${deps.teamName} <${deps.from}>`,
     to,
-    subject,
-    text,
+    subject: echo(subject, 998 - 40),
+    text: scrub(text),
     date: deps.now,
     messageId: row.messageId ?? undefined,
-    ...(typeof ctx.inReplyTo === 'string' ? { inReplyTo: ctx.inReplyTo } : {}),
+    // RFC 5322 §2.1: lines end in CRLF, also where the template's text had bare LFs.
+    newline: 'windows',
+    ...(inReplyTo ? { inReplyTo } : {}),
     ...(references ? { references } : {}),
     // RFC 3834: replies say auto-replied, notifications auto-generated, so no auto-responder answers them.
     headers: { 'Auto-Submitted': autoSubmitted, 'X-Auto-Response-Suppress': 'All' },
@@ -108,19 +132,23 @@ function staffFlagVars(db: Db, flagId: number) {
   const client = names('clients', proposal?.clientId);
   const sentence = proposal?.step && app && client ? STEP_SENTENCE[proposal.step]?.(app, client, partner) : undefined;
   const newText = f.decision ? String((JSON.parse(f.decision) as { newText?: string }).newText ?? '') : '';
-  const headline = f.kind === 'message' ? `Flagged: ${f.subject ?? '(no subject)'}` : f.kind === 'bounce' ? 'Undelivered: a mail Countersign sent bounced' : f.kind === 'held_mail' ? `Held: a ${f.outKind ?? ''} mail was not sent` : `Failed: a ${f.outKind ?? ''} mail was refused`;
+  // Everything below that a sender wrote is one line, or quoted: see client-echo.ts.
+  const subject = echo(f.subject, ECHO_LIMITS.subject);
+  const quoted = quoteClientText(scrub(newText), 2000);
+  const headline = f.kind === 'message' ? `Flagged: ${subject || '(no subject)'}` : f.kind === 'bounce' ? 'Undelivered: a mail Countersign sent bounced' : f.kind === 'held_mail' ? `Held: a ${f.outKind ?? ''} mail was not sent` : `Failed: a ${f.outKind ?? ''} mail was refused`;
   return {
     token: f.token,
     headline,
-    summary: f.kind === 'message' ? 'A message in the API partners mailbox needs a decision.' : `An outgoing mail${f.outRecipient ? ` to ${f.outRecipient}` : ''} needs attention.`,
+    summary: f.kind === 'message' ? 'A message in the API partners mailbox needs a decision.' : `An outgoing mail${f.outRecipient ? ` to ${echo(f.outRecipient, ECHO_LIMITS.address)}` : ''} needs attention.`,
     hasMessage: f.fromAddress !== null,
-    originalFrom: f.fromAddress ?? '',
-    originalSubject: f.subject ?? '',
-    originalDate: f.date ?? '',
-    originalMessageId: f.messageId ?? '',
-    reasons: (JSON.parse(f.reasons) as Reason[]).map(explainReason),
-    hasNewText: newText.trim().length > 0,
-    newText: newText.slice(0, 2000),
+    originalFrom: echo(f.fromAddress, ECHO_LIMITS.address),
+    originalSubject: subject,
+    originalDate: echo(f.date, ECHO_LIMITS.date),
+    originalMessageId: echo(f.messageId, ECHO_LIMITS.messageId),
+    // A reason may quote the sender (a sentence, a subject, a display name): one line each.
+    reasons: (JSON.parse(f.reasons) as Reason[]).map((r) => echo(explainReason(r), 600)),
+    hasNewText: quoted !== '',
+    quotedNewText: quoted,
     proposal: sentence
       ? `Reply APPROVE to ${sentence}, or REJECT.`
       : 'Reply REJECT to close this, or "approve as STEP for APP" (steps: beta_consent, production_approval, ga_signoff, withdrawal) to record a step.',
@@ -142,7 +170,7 @@ const ACK_TEMPLATE: Record<string, 'client-ack-beta-consent' | 'client-ack-produ
 export async function renderOutboxMail(deps: RenderDeps, row: OutboxRow): Promise<Rendered> {
   const ctx = JSON.parse(row.context) as Record<string, unknown>;
   const f = facts(deps.db, row);
-  const originalSubject = typeof ctx.subject === 'string' ? ctx.subject.replace(/^(re|aw|sv)\s*:\s*/i, '') : 'your message';
+  const originalSubject = (typeof ctx.subject === 'string' ? echo(ctx.subject, ECHO_LIMITS.subject).replace(/^(re|aw|sv)\s*:\s*/i, '') : '') || 'your message';
   switch (row.kind) {
     case 'partner_test_identifiers':
     case 'partner_production_identifiers': {

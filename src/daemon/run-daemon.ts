@@ -58,6 +58,17 @@ export function buildSource(config: Config, db: Db, logger: Logger, shadow: bool
  * mailbox cannot be reached.
  */
 export async function runDaemon(config: Config, deps: ProcessorDeps, opts: RunOptions): Promise<void> {
+  // The decision worker warms up while the mailbox connects, so the first message does not wait for it.
+  deps.decider?.start?.();
+  try {
+    await run(config, deps, opts);
+  } finally {
+    // The decision worker is unref'd and would not hold the process, but it is stopped explicitly.
+    await deps.decider?.close();
+  }
+}
+
+async function run(config: Config, deps: ProcessorDeps, opts: RunOptions): Promise<void> {
   const logger = deps.logger;
   const source = buildSource(config, deps.db, logger, opts.shadow);
   const log = logger.child({ mailbox: source.mailbox, shadow: opts.shadow || undefined });

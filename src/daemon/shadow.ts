@@ -1,15 +1,14 @@
 import { and, eq } from 'drizzle-orm';
-import { parseMail } from '../adapters/parse-mail.js';
 import { cachedDecisionContext } from '../db/decision-context-cache.js';
 import { shadowDecisions } from '../db/schema.js';
-import { decideMessage } from './decide-message.js';
+import { inProcessDecider } from './decide-message.js';
 import type { Incoming, ProcessorDeps } from './message-processor.js';
 
 /**
  * Shadow mode: decide as the daemon would, record it apart, change nothing else — no stage, no
  * mail, no flag, no mark on the server. A message already decided in shadow is skipped.
  */
-export async function shadowIncoming(deps: ProcessorDeps, inc: Incoming): Promise<'recorded' | 'known'> {
+export async function shadowIncoming(deps: ProcessorDeps, inc: Incoming, signal?: AbortSignal): Promise<'recorded' | 'known' | 'stopped'> {
   const { db } = deps;
   const known = db
     .select({ id: shadowDecisions.id })
@@ -22,10 +21,12 @@ export async function shadowIncoming(deps: ProcessorDeps, inc: Incoming): Promis
     db.insert(shadowDecisions).values({ ...base, action: 'flag', reasons: JSON.stringify([{ code: 'too_large', size: inc.size, limit: deps.config.maxMessageBytes }]) }).run();
     return 'recorded';
   }
-  try {
-    const mail = await parseMail(inc.raw);
-    const ctx = cachedDecisionContext(db, { ownAddresses: [deps.config.from], minConfidence: deps.config.minConfidence });
-    const d = await decideMessage(inc.raw, mail, ctx, deps);
+  const ctx = cachedDecisionContext(db, { ownAddresses: [deps.config.from], minConfidence: deps.config.minConfidence });
+  // The same bounded path as the daemon's (the decision worker): a hostile message cannot stop shadow mode either.
+  const out = await (deps.decider ?? inProcessDecider(deps)).decide(inc.raw, ctx, signal);
+  if (out.kind === 'abandoned') return 'stopped';
+  if (out.kind === 'decided') {
+    const { mail, decision: d } = out;
     db.insert(shadowDecisions)
       .values({
         ...base,
@@ -40,8 +41,9 @@ export async function shadowIncoming(deps: ProcessorDeps, inc: Incoming): Promis
         reasons: JSON.stringify(d.reasons),
       })
       .run();
-  } catch (e) {
-    db.insert(shadowDecisions).values({ ...base, action: 'flag', reasons: JSON.stringify([{ code: 'unparseable', detail: (e as Error).message.slice(0, 200) }]) }).run();
+  } else {
+    const reason = out.kind === 'unparseable' ? { code: 'unparseable', detail: out.detail } : out.reason;
+    db.insert(shadowDecisions).values({ ...base, action: 'flag', reasons: JSON.stringify([reason]) }).run();
   }
   return 'recorded';
 }

@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { BetaConsentParts, Step } from '../core/approval-state.js';
 import { clientCanFix, disposition, explainReason, type Reason } from '../core/reasons.js';
+import { err, ok, type Result } from '../core/result.js';
 import { applyStepTx, explainStepRefusal } from './approval-store.js';
 import { explainResolveRefusal, resolveFlagTx, type StaffCommand } from './resolve-flag.js';
 import type { Tx } from './event-log.js';
@@ -52,8 +53,8 @@ export interface MessageRecord {
   /** Staff's proposal for a flagged message. */
   proposal?: { step: Step; appId: string | null; clientId: string | null } | null;
   duplicateOf?: number | null;
-  /** Message-IDs a delivery report names; matching outgoing mails are marked undelivered. */
-  bouncedMessageIds?: string[];
+  /** The outgoing mail a verified delivery report is about (its VERP token checked): marked undelivered. */
+  bounce?: { outboxId: number } | null;
   now: Date;
   flagTtlDays: number;
   /** Countersign's From address. */
@@ -94,7 +95,31 @@ const SQL = {
   insertRaw: 'INSERT INTO raw_messages (sha256, gz, size, complete, stored_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
   flagByToken: 'SELECT id FROM flags WHERE token = ?',
   flagByNotice: 'SELECT f.id FROM flags f JOIN outbox o ON o.id = f.notice_outbox_id WHERE o.message_id = ?',
+  attempts: 'SELECT attempts FROM message_attempts WHERE mailbox = ? AND key = ?',
+  countAttempt: `INSERT INTO message_attempts (mailbox, key, attempts, last_attempt_at) VALUES (?, ?, 1, ?)
+                 ON CONFLICT (mailbox, key) DO UPDATE SET attempts = attempts + 1, last_attempt_at = excluded.last_attempt_at`,
+  uncountAttempt: 'UPDATE message_attempts SET attempts = attempts - 1 WHERE mailbox = ? AND key = ? AND attempts > 0',
+  clearAttempts: 'DELETE FROM message_attempts WHERE mailbox = ? AND key = ?',
 } as const;
+
+/**
+ * Counts an attempt to decide the message at this location, before deciding it: a message whose
+ * handling kills the whole process (native crash, out of memory, SIGKILL) is otherwise decided again
+ * on every start, for ever. The commit is not fsynced: it survives a process crash (WAL with
+ * synchronous = NORMAL), which is what it guards against; a power cut costs one more attempt at most.
+ * Refused, without counting, when `max` attempts already started and none finished.
+ */
+export function countAttempt(db: Db, loc: Location, max: number, now: Date = new Date()): Result<{ attempt: number }, { attempts: number }> {
+  const before = (prepared(db, SQL.attempts).get(loc.mailbox, loc.key) as { attempts: number } | undefined)?.attempts ?? 0;
+  if (before >= max) return err({ attempts: before });
+  prepared(db, SQL.countAttempt).run(loc.mailbox, loc.key, now.toISOString());
+  return ok({ attempt: before + 1 });
+}
+
+/** Takes back an attempt the daemon abandoned itself (stopping mid-decision): not the message's fault. */
+export function uncountAttempt(db: Db, loc: Location): void {
+  prepared(db, SQL.uncountAttempt).run(loc.mailbox, loc.key);
+}
 
 /** The flag a staff reply answers: by the reference token in its subject, or by In-Reply-To/References. */
 export function findFlagForReply(db: Db, subjectToken: string | null, referenced: string[]): { id: number } | undefined {
@@ -268,15 +293,17 @@ export function recordMessage(db: Db, m: MessageRecord): Recorded {
       const folder = FOLDER_OF[outcome];
       prepared(tx, SQL.insertLocation).run(messageRow, m.loc.mailbox, m.loc.key, m.loc.uidValidity ?? null, m.loc.uid ?? null, folder);
       prepared(tx, SQL.insertRaw).run(m.sha256, gzipSync(m.raw, { level: 1 }), m.size, m.rawComplete ? 1 : 0, m.now.toISOString());
+      prepared(tx, SQL.clearAttempts).run(m.loc.mailbox, m.loc.key);
       if (outcome === 'flagged' && m.replyTo) queueClientFix(tx, m, reasons);
       if (outcome === 'flagged' || outcome === 'failed') {
         insertFlag(tx, { kind: 'message', messageRow: row.id, appId: m.appId ?? null, clientId: m.clientId ?? null, proposal: m.proposal ?? null, reasons, now: m.now, ttlDays: m.flagTtlDays, mailFrom: m.mailFrom });
       }
-      if (m.bouncedMessageIds && m.bouncedMessageIds.length > 0) {
-        const ours = tx.select().from(outbox).where(inArray(outbox.messageId, m.bouncedMessageIds)).all();
-        for (const o of ours) {
+      if (m.bounce) {
+        const o = tx.select().from(outbox).where(eq(outbox.id, m.bounce.outboxId)).get();
+        // A second report about the same mail (a later retry's, a copy) tells staff nothing new.
+        if (o && o.status !== 'undelivered') {
           tx.update(outbox).set({ status: 'undelivered' }).where(eq(outbox.id, o.id)).run();
-          insertFlag(tx, { kind: 'bounce', messageRow: row.id, outboxId: o.id, reasons: [{ code: 'bounce_of_our_mail', messageId: o.messageId }], now: m.now, ttlDays: m.flagTtlDays, mailFrom: m.mailFrom });
+          insertFlag(tx, { kind: 'bounce', messageRow: row.id, outboxId: o.id, reasons: [{ code: 'bounce_of_our_mail', messageId: o.messageId ?? '' }], now: m.now, ttlDays: m.flagTtlDays, mailFrom: m.mailFrom });
         }
       }
       return { messageRow: row.id, outcome, folder, eventSeq, reasons };

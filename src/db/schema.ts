@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { blob, index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Registered staff addresses (lower-case): may confirm flagged mail by reply. */
 export const staff = sqliteTable('staff', {
@@ -235,6 +235,22 @@ export const shadowDecisions = sqliteTable(
   (t) => [uniqueIndex('shadow_mailbox_key').on(t.mailbox, t.key)],
 );
 
+/**
+ * How often deciding a message was started at a location (mailbox + UIDVALIDITY:UID, or the Maildir
+ * unique name) without the message being recorded: a message that kills the whole process (native
+ * crash, out of memory, SIGKILL) must not be decided again forever. Cleared when it is recorded.
+ */
+export const messageAttempts = sqliteTable(
+  'message_attempts',
+  {
+    mailbox: text('mailbox').notNull(),
+    key: text('key').notNull(),
+    attempts: integer('attempts').notNull(),
+    lastAttemptAt: text('last_attempt_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.mailbox, t.key] })],
+);
+
 /** Small operational facts (the durability barrier's heartbeat, …). */
 export const meta = sqliteTable('meta', {
   key: text('key').primaryKey(),
@@ -257,4 +273,5 @@ export const schema = {
   rawMessages,
   flags,
   shadowDecisions,
+  messageAttempts,
 };

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPhraseLists } from '../../src/adapters/load-phrases.js';
 import { mailauthVerifier } from '../../src/adapters/mailauth-verify.js';
 import { parseMail } from '../../src/adapters/parse-mail.js';
-import { winkSentences } from '../../src/adapters/wink-sentences.js';
+import { detectLanguage } from '../../src/adapters/detect-language.js';
 import { decideMessage } from '../../src/daemon/decide-message.js';
 import { loadDecisionContext } from '../../src/db/load-decision-context.js';
 import { makeMail, PRODUCTION_APPROVAL } from '../helpers/mail.js';
@@ -43,7 +43,7 @@ describe('in-process DKIM/SPF/DMARC with mailauth (COUNTERSIGN_VERIFY_DKIM=1)', 
   beforeAll(async () => {
     ctx = loadDecisionContext(await seededDb(), { ownAddresses: [], minConfidence: 0.6 });
   });
-  const deps = { phrases: loadPhraseLists(), analyze: winkSentences, authservId: null, verifyAuth: verify };
+  const deps = { phrases: loadPhraseLists(), detectLanguage, authservId: null, verifyAuth: verify };
 
   it('verifies a correctly signed client message and applies it', async () => {
     const raw = Buffer.from(await signed());

@@ -125,7 +125,7 @@ describe('countersign CLI (the real binary)', () => {
     }
     db.$client.close();
     const stranger = await runCountersign(['app', 'declare-ga', 'acme-scheduler', '--by', 'dev@acmehealth.io'], env);
-    expect(stranger.code).toBe(1);
+    expect(stranger.code).toBe(2);
     expect(stranger.stderr).toContain('not a staff address');
     const ok = await runCountersign(['app', 'declare-ga', 'acme-scheduler', '--by', 'OPS@partners.example', '--json'], env);
     expect(ok.code).toBe(0);

@@ -1,24 +1,47 @@
 import { describe, expect, it } from 'vitest';
+import { loadPhraseLists } from '../../src/adapters/load-phrases.js';
 import { extractNewText } from '../../src/core/new-text.js';
-import { parseStaffCommand, tokenInSubject } from '../../src/core/staff-command.js';
+import { parseStaffCommand as parse, tokenInSubject } from '../../src/core/staff-command.js';
 import { queueReminderDigest } from '../../src/db/queue-reminders.js';
 import { testDb } from '../helpers/test-db.js';
 
-describe('the first line of a staff reply', () => {
-  it.each(['Approve', 'approved.', 'YES', 'Confirm!', '**Approve**', '  \n\nyes please'])('"%s" approves', (t) => {
+const lex = loadPhraseLists();
+const parseStaffCommand = (t: string) => parse(t, lex);
+
+describe('a staff reply', () => {
+  it.each(['Approve', 'approved.', 'YES', 'Confirm!', '**Approve**', '  \n\nyes', 'Approve\n\nThanks,\nJordan'])('"%s" approves', (t) => {
     expect(parseStaffCommand(t)).toEqual({ kind: 'approve' });
   });
-  it.each(['Reject', 'rejected', 'No', 'deny — wrong client'])('"%s" rejects', (t) => {
+  it.each(['Reject', 'rejected', 'No', 'Deny.\nThis is not the client we know.'])('"%s" rejects', (t) => {
     expect(parseStaffCommand(t)).toEqual({ kind: 'reject' });
   });
   it('may override the proposal with a step and an app', () => {
     expect(parseStaffCommand('approve as production_approval for acme-scheduler')).toEqual({ kind: 'approve', as: 'production_approval', app: 'acme-scheduler' });
     expect(parseStaffCommand('Approve as beta_consent')).toEqual({ kind: 'approve', as: 'beta_consent' });
   });
-  it.each(['Maybe later', 'approve as production for x', 'Noted, thanks', 'Please approve this'])('"%s" is not understood', (t) => {
+  it.each([
+    'Yes, but please wait until compliance signs off before sending anything.',
+    'Approved by whom? This looks like a spoof.',
+    'No problem, approve it.',
+    'Maybe later',
+    'approve as production for x',
+    'Noted, thanks',
+    'Please approve this',
+    'yes please',
+    'Approve?',
+    'deny — wrong client',
+  ])('"%s" is not a command', (t) => {
+    expect(parseStaffCommand(t)).toEqual({ kind: 'unknown', line: expect.any(String) });
+  });
+  it.each([
+    'Approve\n\nBut wait until compliance signs off before sending anything.',
+    'Approve\nIs this really the clinic?',
+    'Yes\nOnly if the DMARC failure is explained.',
+    'Reject\nor maybe approve, not sure?',
+  ])('a command that another line hedges or questions is not understood: %j', (t) => {
     expect(parseStaffCommand(t).kind).toBe('unknown');
   });
-  it('reads the decision of replies as Apple Mail, Gmail and Outlook write them, quoted notification below', () => {
+  it('reads replies as Apple Mail, Gmail and Outlook write them, quoted notification below', () => {
     const apple = 'Approve\n\nSent from my iPhone\n\n> On Nov 23, 2026, at 10:02, API Partners <apipartners@partners.example> wrote:\n>\n> Reply APPROVE to record …, or REJECT.';
     const gmail = 'reject\n\nOn Mon, Nov 23, 2026 at 10:02 AM API Partners <apipartners@partners.example>\nwrote:\n> Reply APPROVE to record …';
     const outlook = 'Yes\n\nJordan\n\nFrom: API Partners <apipartners@partners.example>\nSent: Monday, November 23, 2026 10:02 AM\nTo: Ops\nSubject: [CS-7KQ2M9XR0ABCD] Flagged: Production\n\nReply APPROVE …';

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPhraseLists } from '../../src/adapters/load-phrases.js';
 import { parseMail } from '../../src/adapters/parse-mail.js';
-import { winkSentences } from '../../src/adapters/wink-sentences.js';
+import { detectLanguage } from '../../src/adapters/detect-language.js';
 import type { DecisionContext } from '../../src/core/decide.js';
 import { decideMessage } from '../../src/daemon/decide-message.js';
 import { loadDecisionContext } from '../../src/db/load-decision-context.js';
@@ -22,7 +22,7 @@ const labels = readFileSync(`${DIR}LABELS.tsv`, 'utf8')
   });
 
 let ctx: DecisionContext;
-const deps = { phrases: loadPhraseLists(), analyze: winkSentences, authservId: AUTHSERV_ID };
+const deps = { phrases: loadPhraseLists(), detectLanguage, authservId: AUTHSERV_ID };
 
 beforeAll(async () => {
   const db = await seededDb(decisionRegistry());

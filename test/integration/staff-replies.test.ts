@@ -169,7 +169,7 @@ describe('staff confirm or reject flagged mail by replying (Dovecot + SMTP peer)
     const show = await runCountersign(['flags', 'show', String(list[0].id)], w.env);
     expect(show.stdout).toContain('is the only one at the needed stage');
     const notStaff = await runCountersign(['flags', 'approve', String(list[0].id), '--by', 'dev@acmehealth.io'], w.env);
-    expect(notStaff.code).toBe(1);
+    expect(notStaff.code).toBe(2);
     expect(notStaff.stderr).toContain('is not a staff address');
     const wrongStep = await runCountersign(['flags', 'approve', String(list[0].id), '--as', 'ga_signoff', '--by', 'ops@partners.example'], w.env);
     expect(wrongStep.code).toBe(1);

@@ -88,7 +88,7 @@ describe('registry validation', () => {
     reg.clients[1].testEnvironmentIds = ['X1'];
     const p = await problemsOf(reg);
     expect(p).toContain('registry.yaml: staff[0]: must be an email address');
-    expect(p).toContain('registry.yaml: clients[1] (lakeside) → testEnvironmentIds[0]: must be 4 to 200 characters without spaces');
+    expect(p).toContain('registry.yaml: clients[1] (lakeside) → testEnvironmentIds[0]: must be 4 to 200 characters, only letters, digits and - _ . : / (so it can be masked in every output)');
     expect(p.some((x) => x.startsWith('registry.yaml: clients[0] (riverside)') && x.includes('domain'))).toBe(true);
   });
 

@@ -1,0 +1,140 @@
+import { Parser } from 'htmlparser2';
+import { isHiddenStyle, parseColor, parseStyle, tooClose, type Rgb } from './css-visibility.js';
+
+/** The text of an HTML body as a mail client shows it, and apart from it what the client hides. */
+export interface VisibleHtml {
+  /** Visible text, one line per block; quoted history (`<blockquote>`) prefixed with "> ". */
+  text: string;
+  /** Text a reader cannot see: hidden by CSS or attributes, white on white, tiny, off-screen. */
+  hidden: string;
+  /** True when the text was cut at the size limit. */
+  truncated: boolean;
+}
+
+const SKIP = new Set(['head', 'style', 'script', 'title', 'template', 'svg', 'object', 'iframe', 'xml', 'select', 'option', 'textarea', 'math']);
+const BLOCK = new Set(['p', 'div', 'tr', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'ul', 'ol', 'blockquote', 'pre', 'hr', 'section', 'article', 'header', 'footer', 'center', 'dl', 'dt', 'dd', 'address', 'body', 'html', 'td', 'th', 'tbody', 'thead', 'form', 'fieldset', 'main', 'nav', 'aside', 'figure', 'figcaption', 'caption']);
+const VOID = new Set(['br', 'hr', 'img', 'meta', 'link', 'input', 'col', 'area', 'base', 'wbr', 'source', 'track', 'embed', 'param']);
+const WHITE: Rgb = [255, 255, 255];
+/** Deeper nesting than this is read as if flat: no mail client renders it differently, and it bounds the work. */
+const MAX_DEPTH = 256;
+const MAX_TEXT = 512 * 1024;
+const MAX_HIDDEN = 64 * 1024;
+
+interface State {
+  hidden: boolean;
+  skip: boolean;
+  color: Rgb | null;
+  background: Rgb;
+  quote: number;
+  pre: boolean;
+}
+
+/** Hidden selectors declared in `<style>`: `.class`, `tag.class` and `#id` rules with hiding declarations. */
+function hiddenSelectors(css: string, into: Set<string>): void {
+  for (const rule of css.slice(0, 200_000).split('}')) {
+    const open = rule.indexOf('{');
+    if (open < 0) continue;
+    if (!isHiddenStyle(parseStyle(rule.slice(open + 1)))) continue;
+    for (const sel of rule.slice(0, open).split(',')) {
+      const m = /(?:^|\s|[a-z0-9])([.#][\w-]+)\s*$/i.exec(sel.trim());
+      if (m) into.add(m[1]!.toLowerCase());
+    }
+  }
+}
+
+/**
+ * Renders HTML to the text a person sees. One pass over the markup (htmlparser2's tokenizer) with
+ * a bounded stack: cost is linear in the input, deep nesting included.
+ */
+export function visibleHtml(html: string): VisibleHtml {
+  const hiddenSel = new Set<string>();
+  // <style> blocks usually come first (in <head>); a quick pre-scan catches them wherever they are.
+  for (const m of html.slice(0, 2_000_000).matchAll(/<style[^>]{0,200}>([^<]{0,200000})<\/style>/gi)) hiddenSelectors(m[1]!, hiddenSel);
+
+  const lines: string[] = [];
+  const hiddenParts: string[] = [];
+  let hiddenLen = 0;
+  let line = '';
+  let size = 0;
+  let truncated = false;
+  const stack: State[] = [{ hidden: false, skip: false, color: null, background: WHITE, quote: 0, pre: false }];
+  let depth = 0;
+  const top = () => stack[stack.length - 1]!;
+  const flush = (blank: boolean) => {
+    const t = line.replace(/[ \t]+/g, ' ').trim();
+    line = '';
+    if (t) lines.push(`${'> '.repeat(Math.min(top().quote, 8))}${t}`);
+    else if (blank && lines.length > 0 && lines[lines.length - 1] !== '') lines.push('');
+  };
+
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        depth++;
+        if (BLOCK.has(name)) flush(false);
+        if (name === 'br') flush(true);
+        if (VOID.has(name)) {
+          depth--;
+          return;
+        }
+        if (depth > MAX_DEPTH) return;
+        const parent = top();
+        const style = parseStyle((attribs['style'] ?? '').slice(0, 4000));
+        const classes = (attribs['class'] ?? '').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 20);
+        const background = parseColor(style.get('background-color') ?? style.get('background') ?? attribs['bgcolor'] ?? '') ?? parent.background;
+        const color = parseColor(style.get('color') ?? (name === 'font' ? (attribs['color'] ?? '') : '')) ?? parent.color;
+        const hidden =
+          parent.hidden ||
+          'hidden' in attribs ||
+          isHiddenStyle(style) ||
+          classes.some((c) => hiddenSel.has(`.${c}`)) ||
+          (attribs['id'] !== undefined && hiddenSel.has(`#${attribs['id'].toLowerCase()}`)) ||
+          (color !== null && tooClose(color, background));
+        stack.push({
+          hidden,
+          skip: parent.skip || SKIP.has(name),
+          color,
+          background,
+          quote: parent.quote + (name === 'blockquote' ? 1 : 0),
+          pre: parent.pre || name === 'pre',
+        });
+      },
+      ontext(raw) {
+        const s = top();
+        if (s.skip) return;
+        const text = s.pre ? raw : raw.replace(/\s+/g, ' ');
+        if (s.hidden) {
+          if (hiddenLen < MAX_HIDDEN) {
+            hiddenParts.push(text);
+            hiddenLen += text.length;
+          }
+          return;
+        }
+        if (size >= MAX_TEXT) {
+          truncated = true;
+          return;
+        }
+        size += text.length;
+        if (s.pre && text.includes('\n')) {
+          const parts = text.split('\n');
+          for (let i = 0; i < parts.length; i++) {
+            line += parts[i];
+            if (i < parts.length - 1) flush(true);
+          }
+        } else line += text;
+      },
+      onclosetag(name) {
+        if (VOID.has(name)) return;
+        if (BLOCK.has(name)) flush(name === 'p' || name === 'div' || name === 'blockquote' || name === 'table');
+        if (depth <= MAX_DEPTH && stack.length > 1) stack.pop();
+        depth--;
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: true },
+  );
+  parser.write(html);
+  parser.end();
+  flush(false);
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return { text: lines.join('\n'), hidden: hiddenParts.join(' ').replace(/\s+/g, ' ').trim(), truncated };
+}

@@ -1,0 +1,58 @@
+/**
+ * Text as a reader sees it, made comparable: NFKC (full-width and compatibility forms fold to their
+ * plain letters), invisible characters removed (zero-width spaces and joiners, soft hyphens, word
+ * joiners, byte-order marks, bidi controls), typographic apostrophes and dashes made plain. A
+ * reader sees "app\u200Broved" as "approved", so we read it that way too; a word that mixes Latin
+ * with Cyrillic or Greek letters, which a reader cannot tell apart, is reported instead.
+ */
+
+// U+00AD soft hyphen, U+180E, U+200B-U+200F (zero-width, LRM/RLM), U+202A-U+202E (bidi embeddings),
+// U+2060-U+2064, U+2066-U+2069 (bidi isolates), U+FEFF (BOM / zero-width no-break space), U+034F.
+const INVISIBLE = /[\u00AD\u034F\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+const APOSTROPHES = /[\u2018\u2019\u02BC\u2032\u0060\u00B4]/g;
+const QUOTES = /[\u201C\u201D\u201E\u00AB\u00BB]/g;
+const DASHES = /[\u2010-\u2015\u2212]/g;
+const SPACES = /[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g;
+
+export function normalizeText(text: string): string {
+  return text.normalize('NFKC').replace(INVISIBLE, '').replace(APOSTROPHES, "'").replace(QUOTES, '"').replace(DASHES, '-').replace(SPACES, ' ');
+}
+
+/** Lower case without diacritics: the form words are compared in ("producción" → "produccion"). */
+export function foldWord(word: string): string {
+  return word
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/ß/g, 'ss');
+}
+
+// An invisible character between two letters: nobody types one, and it splits a word for a
+// program while a reader still sees the word whole. A sign of text made to slip past filters.
+const INVISIBLE_IN_WORD = /\p{L}[\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]{1,8}\p{L}/u;
+
+/** The first word with an invisible character inside it, shown with the character as `·`, or null. */
+export function invisibleInWord(text: string): string | null {
+  const m = INVISIBLE_IN_WORD.exec(text);
+  if (!m) return null;
+  const at = m.index;
+  const start = Math.max(0, at - 12);
+  return text
+    .slice(start, at + m[0].length + 12)
+    .replace(INVISIBLE, '·')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const LATIN = /\p{Script=Latin}/u;
+const LOOKALIKE_SCRIPT = /[\p{Script=Cyrillic}\p{Script=Greek}]/u;
+const WORDS = /[\p{L}\p{M}]{2,}/gu;
+
+/** The first word that mixes Latin letters with Cyrillic or Greek ones ("аpproved" with a Cyrillic а), or null. */
+export function mixedScriptWord(text: string): string | null {
+  for (const m of text.matchAll(WORDS)) {
+    const w = m[0];
+    if (LATIN.test(w) && LOOKALIKE_SCRIPT.test(w)) return w.slice(0, 40);
+  }
+  return null;
+}

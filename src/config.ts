@@ -32,10 +32,10 @@ const schema = z.object({
   COUNTERSIGN_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
   COUNTERSIGN_FLAG_TTL_DAYS: z.coerce.number().int().positive().default(14),
   COUNTERSIGN_FLAG_REMIND_HOURS: z.coerce.number().positive().default(24),
-  COUNTERSIGN_TEST_CRASH_AT: z.enum(['after_parse', 'after_commit', 'after_send', 'during_decision']).optional(),
+  COUNTERSIGN_TEST_CRASH_AT: z.enum(['after_parse', 'after_commit', 'after_send', 'during_decision', 'decision_oom']).optional(),
   COUNTERSIGN_TEST_SLOW_DECISION_MS: z.coerce.number().int().positive().optional(),
   COUNTERSIGN_DECISION_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
-  COUNTERSIGN_DECISION_MEMORY_MB: z.coerce.number().int().min(32).default(256),
+  COUNTERSIGN_DECISION_MEMORY_MB: z.coerce.number().int().min(64).default(256),
   COUNTERSIGN_DECISION_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(3),
   COUNTERSIGN_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   COUNTERSIGN_OUTBOX_DIR: z.string().min(1).default('./var/outbox'),
@@ -79,7 +79,7 @@ export type Config = Readonly<{
   minConfidence: number;
   flagTtlDays: number;
   flagRemindHours: number;
-  testCrashAt: 'after_parse' | 'after_commit' | 'after_send' | 'during_decision' | null;
+  testCrashAt: 'after_parse' | 'after_commit' | 'after_send' | 'during_decision' | 'decision_oom' | null;
   /** Test only: a message carrying the X-Countersign-Test-Hostile header takes this long to decide (in the worker). */
   testSlowDecisionMs: number | null;
   /** Wall-clock bound on parsing and deciding one message (in the decision worker). */
@@ -96,6 +96,10 @@ export type Config = Readonly<{
   teamName: string;
   httpPort: number | null;
   httpBind: string;
+  /** OAuth2 for the IMAP and SMTP logins (Microsoft 365, Google Workspace or any token endpoint); null: passwords. */
+  oauth: OAuthConfig | null;
+  /** Test only: before moving filed mail, write `<path>.waiting` and wait for `<path>` to exist (the IDLE race test). */
+  testPauseBeforeMove: string | null;
 }>;
 
 export class ConfigError extends Error {
@@ -119,7 +123,7 @@ export function readSecret(env: NodeJS.ProcessEnv, name: string): string | undef
 }
 
 /** `imap://user:pass@host:port/MAILBOX` or `imaps://…`; user and password percent-encoded. */
-export function parseImapUrl(value: string, password: string | undefined): ImapConfig {
+export function parseImapUrl(value: string, password: string | undefined, oauth = false): ImapConfig {
   let url: URL;
   try {
     url = new URL(value);
@@ -131,11 +135,12 @@ export function parseImapUrl(value: string, password: string | undefined): ImapC
   if (!url.username) throw new ConfigError('COUNTERSIGN_IMAP_URL', 'names no user (imap://USER@host/…)');
   const secure = url.protocol === 'imaps:';
   const pass = url.password ? decodeURIComponent(url.password) : password;
-  if (!pass) throw new ConfigError('COUNTERSIGN_IMAP_PASSWORD', 'no password: put it in the URL, COUNTERSIGN_IMAP_PASSWORD or COUNTERSIGN_IMAP_PASSWORD_FILE');
+  if (!pass && !oauth) throw new ConfigError('COUNTERSIGN_IMAP_PASSWORD', 'no password: put it in the URL, COUNTERSIGN_IMAP_PASSWORD or COUNTERSIGN_IMAP_PASSWORD_FILE, or configure COUNTERSIGN_OAUTH_PROVIDER');
   const mailbox = decodeURIComponent(url.pathname.replace(/^\//, '')) || 'INBOX';
   const port = url.port ? Number(url.port) : secure ? 993 : 143;
   const user = decodeURIComponent(url.username);
-  return { secure, host: url.hostname.replace(/^\[|\]$/g, ''), port, user, pass, mailbox, display: `${url.protocol}//${encodeURIComponent(user)}@${url.host}/${mailbox}` };
+  // An empty password means OAuth2: the login is made with an access token.
+  return { secure, host: url.hostname.replace(/^\[|\]$/g, ''), port, user, pass: pass ?? '', mailbox, display: `${url.protocol}//${encodeURIComponent(user)}@${url.host}/${mailbox}` };
 }
 
 /**
@@ -161,11 +166,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
   }
   const c = parsed.data;
+  const oauth = loadOAuthConfig(env);
   return Object.freeze({
     dbPath: c.COUNTERSIGN_DB === ':memory:' ? ':memory:' : path.resolve(c.COUNTERSIGN_DB),
     logLevel: c.COUNTERSIGN_LOG_LEVEL,
     logPretty: c.COUNTERSIGN_LOG_PRETTY,
-    imap: c.COUNTERSIGN_IMAP_URL ? parseImapUrl(c.COUNTERSIGN_IMAP_URL, readSecret(env, 'COUNTERSIGN_IMAP_PASSWORD')) : null,
+    imap: c.COUNTERSIGN_IMAP_URL ? parseImapUrl(c.COUNTERSIGN_IMAP_URL, readSecret(env, 'COUNTERSIGN_IMAP_PASSWORD'), oauth !== null) : null,
     pollSeconds: c.COUNTERSIGN_POLL_SECONDS,
     idleRestartSeconds: c.COUNTERSIGN_IDLE_RESTART_SECONDS,
     maildir: path.resolve(c.COUNTERSIGN_MAILDIR),
@@ -194,5 +200,49 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     teamName: c.COUNTERSIGN_TEAM_NAME,
     httpPort: c.COUNTERSIGN_HTTP_PORT ?? null,
     httpBind: c.COUNTERSIGN_HTTP_BIND,
+    oauth,
+    testPauseBeforeMove: env.COUNTERSIGN_TEST_PAUSE_BEFORE_MOVE || null,
   });
+}
+
+/** Scopes that cover both the IMAP and the SMTP login of each provider. */
+export const OAUTH_SCOPES = { microsoft: 'https://outlook.office365.com/.default', google: 'https://mail.google.com/' } as const;
+
+export type OAuthConfig =
+  | { provider: 'microsoft'; tenant: string; clientId: string; clientSecret: string | null; certificateFile: string | null; authority: string; scope: string }
+  | { provider: 'google'; serviceAccountFile: string; scope: string }
+  | { provider: 'generic'; tokenUrl: string; clientId: string; clientSecret: string; scope: string | null };
+
+/**
+ * OAuth2 client credentials (COUNTERSIGN_OAUTH_*). Read apart from the schema above because which
+ * variables are required depends on the provider; secrets also from `*_FILE`.
+ */
+export function loadOAuthConfig(env: NodeJS.ProcessEnv): OAuthConfig | null {
+  const provider = env.COUNTERSIGN_OAUTH_PROVIDER || undefined;
+  if (!provider) return null;
+  const need = (name: string, why: string): string => {
+    const v = readSecret(env, name);
+    if (!v) throw new ConfigError(name, `is required with COUNTERSIGN_OAUTH_PROVIDER=${provider} (${why})`);
+    return v;
+  };
+  const scope = env.COUNTERSIGN_OAUTH_SCOPE || null;
+  switch (provider) {
+    case 'microsoft': {
+      const clientSecret = readSecret(env, 'COUNTERSIGN_OAUTH_CLIENT_SECRET') ?? null;
+      const certificateFile = env.COUNTERSIGN_OAUTH_CERTIFICATE ? path.resolve(env.COUNTERSIGN_OAUTH_CERTIFICATE) : null;
+      if (!clientSecret && !certificateFile) throw new ConfigError('COUNTERSIGN_OAUTH_CLIENT_SECRET', 'Microsoft 365 needs a client secret (COUNTERSIGN_OAUTH_CLIENT_SECRET or _FILE) or a certificate (COUNTERSIGN_OAUTH_CERTIFICATE, a PEM file with the private key and the certificate)');
+      const authority = (env.COUNTERSIGN_OAUTH_AUTHORITY || 'https://login.microsoftonline.com').replace(/\/+$/, '');
+      if (!/^https:\/\//.test(authority)) throw new ConfigError('COUNTERSIGN_OAUTH_AUTHORITY', 'must be an https:// URL (for example https://login.microsoftonline.us for US Government)');
+      return { provider, tenant: need('COUNTERSIGN_OAUTH_TENANT', 'the directory (tenant) ID or domain'), clientId: need('COUNTERSIGN_OAUTH_CLIENT_ID', "the app registration's application (client) ID"), clientSecret, certificateFile, authority, scope: scope ?? OAUTH_SCOPES.microsoft };
+    }
+    case 'google':
+      return { provider, serviceAccountFile: path.resolve(need('COUNTERSIGN_OAUTH_SERVICE_ACCOUNT', "the service account's JSON key file")), scope: scope ?? OAUTH_SCOPES.google };
+    case 'generic': {
+      const tokenUrl = need('COUNTERSIGN_OAUTH_TOKEN_URL', 'the token endpoint');
+      if (!/^https?:\/\//.test(tokenUrl)) throw new ConfigError('COUNTERSIGN_OAUTH_TOKEN_URL', 'must be an http(s):// URL');
+      return { provider, tokenUrl, clientId: need('COUNTERSIGN_OAUTH_CLIENT_ID', 'the client id'), clientSecret: need('COUNTERSIGN_OAUTH_CLIENT_SECRET', 'the client secret, or COUNTERSIGN_OAUTH_CLIENT_SECRET_FILE'), scope };
+    }
+    default:
+      throw new ConfigError('COUNTERSIGN_OAUTH_PROVIDER', `must be microsoft, google or generic, not ${provider}`);
+  }
 }

@@ -20,6 +20,22 @@ export const REDACT_PATHS = [
   '*.identifiers',
   'privateKey',
   '*.privateKey',
+  // OAuth2: bearer tokens and client credentials (RFC 6750 §5.3: a token is as good as a password).
+  'accessToken',
+  '*.accessToken',
+  'access_token',
+  '*.access_token',
+  'refreshToken',
+  '*.refreshToken',
+  'clientSecret',
+  '*.clientSecret',
+  'client_secret',
+  '*.client_secret',
+  'assertion',
+  '*.assertion',
+  'authorization',
+  '*.authorization',
+  '*.headers.authorization',
 ];
 
 export interface LoggerOptions {

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { ImapFlow } from 'imapflow';
+import { existsSync, writeFileSync } from 'node:fs';
+import type { ImapFlow } from 'imapflow';
 import type { ImapConfig } from '../config.js';
-import type { FolderKey, Location } from '../db/message-store.js';
-import type { Incoming } from '../daemon/message-processor.js';
-import type { MailSource } from '../daemon/mail-source.js';
+import type { FolderKey, Incoming, Location, MailSource } from '../mailbox/mail-port.js';
 import type { Logger } from '../logger.js';
+import { connectImap, describeImapError, mailboxPath, type Namespace } from './imap-login.js';
+import type { AccessTokens } from './oauth/access-tokens.js';
 import { OVERSIZE_HEAD_BYTES, readLimited } from './read-limited.js';
 
 export interface ImapSourceOptions {
@@ -19,6 +20,10 @@ export interface ImapSourceOptions {
   /** Runs before the server is told anything: makes the recorded outcomes durable. */
   beforeMark: () => void;
   logger: Logger;
+  /** OAuth2 access tokens for the login; absent: the password. */
+  tokens?: AccessTokens | null | undefined;
+  /** Test seam (COUNTERSIGN_TEST_PAUSE_BEFORE_MOVE): the first move waits for this file. */
+  testPauseBeforeMove?: string | null | undefined;
 }
 
 const BATCH_MESSAGES = 100;
@@ -32,7 +37,14 @@ export class ImapSource implements MailSource {
   readonly mailbox: string;
   private client: ImapFlow | null = null;
   private uidValidity = 0;
-  private delimiter = '/';
+  private namespace: Namespace | null = null;
+  /**
+   * New mail was announced (an untagged EXISTS) since the current drain began: in the answer to our
+   * own STORE, MOVE or FETCH, or during IDLE. RFC 3501 §7: such data may come with any response, and
+   * the server does not repeat it; the next wait returns at once instead of missing it.
+   */
+  private announced = false;
+  private paused = false;
   private queue: { uid: number; key: string; folder: FolderKey }[] = [];
   private done: string[] = [];
   /** True while a FETCH is being read: no other IMAP command may run then. */
@@ -51,30 +63,39 @@ export class ImapSource implements MailSource {
   }
 
   async open(): Promise<void> {
-    const client = new ImapFlow({
-      host: this.imap.host,
-      port: this.imap.port,
-      secure: this.imap.secure,
-      auth: { user: this.imap.user, pass: this.imap.pass },
-      logger: false,
-      disableAutoIdle: true,
-      // IDLE connections hang silently in the wild: restart IDLE every few minutes.
-      maxIdleTime: this.opts.idleRestartMs,
-      connectionTimeout: 15_000,
-      greetingTimeout: 15_000,
-      socketTimeout: 10 * 60_000,
+    const client = await connectImap(
+      this.imap,
+      this.opts.tokens ?? null,
+      {
+        disableAutoIdle: true,
+        // IDLE connections hang silently in the wild: restart IDLE every few minutes.
+        maxIdleTime: this.opts.idleRestartMs,
+        connectionTimeout: 15_000,
+        greetingTimeout: 15_000,
+        socketTimeout: 10 * 60_000,
+      },
+      (err: Error) => this.opts.logger.debug({ err: { message: err.message, code: (err as { code?: string }).code } }, 'imap connection error'),
+    );
+    client.on('exists', () => {
+      this.announced = true;
     });
-    // Without a listener an 'error' event would end the process; the run loop reconnects instead.
-    client.on('error', (err: Error) => this.opts.logger.debug({ err: { message: err.message, code: (err as { code?: string }).code } }, 'imap connection error'));
-    await client.connect();
     this.client = client;
-    const mb = await client.mailboxOpen(this.imap.mailbox, { readOnly: this.opts.readOnly });
+    // Names resolved through the personal namespace (RFC 2342), as the server presents folders.
+    this.namespace = client.namespace ?? null;
+    const path = mailboxPath(this.namespace, this.imap.mailbox);
+    let mb;
+    try {
+      mb = await client.mailboxOpen(path, { readOnly: this.opts.readOnly });
+    } catch (e) {
+      throw Object.assign(new Error(`cannot open the mailbox ${path}: ${describeImapError(e)}`), { code: 'NoMailbox' });
+    }
     this.uidValidity = Number(mb.uidValidity);
-    this.delimiter = mb.delimiter || '/';
+    if (!this.namespace?.delimiter && mb.delimiter) this.namespace = { ...this.namespace, delimiter: mb.delimiter };
     if (this.opts.move && !this.opts.readOnly) {
-      for (const folder of Object.values(this.opts.folders)) {
+      for (const key of Object.keys(this.opts.folders) as FolderKey[]) {
+        const folder = this.folderPath(key);
         try {
-          await client.mailboxCreate(folder.split('/'));
+          await client.mailboxCreate(folder);
         } catch (e) {
           // ALREADYEXISTS is fine; anything else surfaces when the move is tried.
           this.opts.logger.debug({ folder, err: (e as Error).message }, 'mailbox create');
@@ -96,7 +117,7 @@ export class ImapSource implements MailSource {
   }
 
   private folderPath(folder: FolderKey): string {
-    return this.opts.folders[folder].split('/').join(this.delimiter);
+    return mailboxPath(this.namespace, this.opts.folders[folder]);
   }
 
   private loc(uid: number): Location {
@@ -104,6 +125,8 @@ export class ImapSource implements MailSource {
   }
 
   async *pending(): AsyncIterable<Incoming> {
+    // From here on, an announcement means mail this SEARCH may not have seen.
+    this.announced = false;
     const found = await this.c.search({ all: true }, { uid: true });
     const uids = (Array.isArray(found) ? found : []).filter((u) => !this.opts.isMarked(`${this.uidValidity}:${u}`)).sort((a, b) => a - b);
     for (let i = 0; i < uids.length; i += BATCH_MESSAGES) {
@@ -162,6 +185,7 @@ export class ImapSource implements MailSource {
     try {
       await this.c.messageFlagsAdd(items.map((i) => i.uid).join(','), ['\\Seen'], { uid: true });
       if (this.opts.move) {
+        if (this.opts.testPauseBeforeMove && !this.paused) await this.testPause(this.opts.testPauseBeforeMove);
         for (const folder of ['processed', 'flagged', 'ignored'] as const) {
           const uids = items.filter((i) => i.folder === folder).map((i) => i.uid);
           if (uids.length > 0) await this.c.messageMove(uids.join(','), this.folderPath(folder), { uid: true });
@@ -181,8 +205,17 @@ export class ImapSource implements MailSource {
     return this.done.splice(0);
   }
 
+  /** Test seam: says it is about to move, and waits (once) until the test has appended new mail. */
+  private async testPause(file: string): Promise<void> {
+    this.paused = true;
+    writeFileSync(`${file}.waiting`, '');
+    for (let i = 0; i < 600 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 25));
+  }
+
   waitForChange(ms: number, signal: AbortSignal): Promise<void> {
     const client = this.c;
+    // Announced in the answer to our own commands since the drain began: drain again before waiting.
+    if (this.announced) return Promise.resolve();
     return new Promise((resolve) => {
       const finish = () => {
         clearTimeout(timer);

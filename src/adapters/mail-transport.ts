@@ -1,6 +1,7 @@
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
+import type { AccessTokens } from './oauth/access-tokens.js';
 
 export interface Envelope {
   from: string;
@@ -18,14 +19,32 @@ export interface MailTransport {
  * TLS from the start; user and password in the URL, percent-encoded. The raw message is sent as built,
  * so its Message-ID is the one fixed in the outbox row.
  */
-export function smtpTransport(url: string): MailTransport {
-  const t = nodemailer.createTransport(url);
+export function smtpTransport(url: string, tokens: AccessTokens | null = null): MailTransport {
+  const t = nodemailer.createTransport(smtpOptions(url, tokens));
   return {
     async send(raw, envelope) {
       await t.sendMail({ envelope: { ...envelope } as never, raw });
     },
     close: () => t.close(),
   };
+}
+
+/**
+ * With OAuth2 and a user but no password in the URL: SASL XOAUTH2 with a token from the shared cache.
+ * The token's expiry is not given to nodemailer, so it asks the cache for every connection; a refused
+ * token is asked for again with `renew` (nodemailer retries once), which refreshes it.
+ */
+export function smtpOptions(url: string, tokens: AccessTokens | null): string | { url: string; auth: object } {
+  const u = new URL(url);
+  if (!tokens || !u.username || u.password) return url;
+  const user = decodeURIComponent(u.username);
+  u.username = '';
+  const provisionCallback = (who: string, renew: boolean, cb: (err: Error | null, token?: string, expires?: number) => void) =>
+    void tokens.token(who, { refresh: renew }).then(
+      (token) => cb(null, token, Date.now()),
+      (e: Error) => cb(e),
+    );
+  return { url: u.toString(), auth: { type: 'OAuth2', user, provisionCallback } };
 }
 
 /**

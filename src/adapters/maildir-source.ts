@@ -2,9 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, watch, type FSWatcher } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { FolderKey, Location } from '../db/message-store.js';
-import type { Incoming } from '../daemon/message-processor.js';
-import type { MailSource } from '../daemon/mail-source.js';
+import type { FolderKey, Incoming, Location, MailSource } from '../mailbox/mail-port.js';
 import { OVERSIZE_HEAD_BYTES, readLimited } from './read-limited.js';
 
 /** The unique part of a Maildir file name: everything before the ":2," info. */

@@ -42,11 +42,36 @@ function hiddenSelectors(css: string, into: Set<string>): void {
   }
 }
 
+/** Nesting no mail client or person produces; beyond it the markup is cut (and the mail flagged). */
+const CUT_DEPTH = 1000;
+const TAG = /<(\/?)([a-zA-Z][\w:-]{0,40})[^>]{0,4000}?(\/?)>/g;
+
+/**
+ * Where the markup nests deeper than CUT_DEPTH, or -1. htmlparser2 keeps its open elements in an
+ * array it shifts at the front, which is quadratic in the depth (200,000 nested `<div>` took over a
+ * minute); one linear scan first keeps every input cheap.
+ */
+function tooDeepAt(html: string): number {
+  let depth = 0;
+  TAG.lastIndex = 0;
+  for (let m = TAG.exec(html); m; m = TAG.exec(html)) {
+    const name = m[2]!.toLowerCase();
+    if (m[1]) depth = Math.max(0, depth - 1);
+    else if (!m[3] && !VOID.has(name)) {
+      depth++;
+      if (depth > CUT_DEPTH) return m.index;
+    }
+  }
+  return -1;
+}
+
 /**
  * Renders HTML to the text a person sees. One pass over the markup (htmlparser2's tokenizer) with
  * a bounded stack: cost is linear in the input, deep nesting included.
  */
-export function visibleHtml(html: string): VisibleHtml {
+export function visibleHtml(input: string): VisibleHtml {
+  const cut = tooDeepAt(input);
+  const html = cut >= 0 ? input.slice(0, cut) : input;
   const hiddenSel = new Set<string>();
   // <style> blocks usually come first (in <head>); a quick pre-scan catches them wherever they are.
   for (const m of html.slice(0, 2_000_000).matchAll(/<style[^>]{0,200}>([^<]{0,200000})<\/style>/gi)) hiddenSelectors(m[1]!, hiddenSel);
@@ -56,7 +81,7 @@ export function visibleHtml(html: string): VisibleHtml {
   let hiddenLen = 0;
   let line = '';
   let size = 0;
-  let truncated = false;
+  let truncated = cut >= 0;
   const stack: State[] = [{ hidden: false, skip: false, color: null, background: WHITE, quote: 0, pre: false }];
   let depth = 0;
   const top = () => stack[stack.length - 1]!;

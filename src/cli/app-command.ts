@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { declareGa, explainGaRefusal } from '../db/approval-store.js';
 import type { CliContext } from './context.js';
+import { checkedActor } from './operator-name.js';
 import { CliError, printJson } from './output.js';
 
 export function registerAppCommand(program: Command, ctx: CliContext): void {
@@ -12,7 +13,7 @@ export function registerAppCommand(program: Command, ctx: CliContext): void {
     .requiredOption('--by <address>', 'the staff address declaring it (must be in the registry staff list)')
     .option('--json', 'print the result as JSON')
     .action((appId: string, opts: { by: string; json?: boolean }) => {
-      const r = declareGa(ctx.db, appId, opts.by);
+      const r = declareGa(ctx.db, appId, checkedActor(ctx.db, opts.by, { operator: false }));
       if (!r.ok) throw new CliError(`not declared: ${explainGaRefusal(r.error)}`);
       if (opts.json) return printJson(ctx.out, { app: appId, seq: r.value.seq, signedOffBy: r.value.clients });
       ctx.out.stdout(`${appId} declared Generally Available (event ${r.value.seq}); signed off by: ${r.value.clients.join(', ')}\n`);

@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Decision } from '../core/decide.js';
 import { explainReason, type Reason } from '../core/reasons.js';
 import { loadDecisionContext } from '../db/load-decision-context.js';
 import type { CliContext } from './context.js';
 import { CliError } from './output.js';
+import { readMessageFile } from './read-message-file.js';
 
 interface Line {
   file: string;
@@ -34,8 +34,10 @@ export function registerClassifyCommand(program: Command, ctx: CliContext): void
       let unreadable = 0;
       for (const file of files) {
         let raw: Buffer;
+        let size: number;
         try {
-          raw = await readFile(file);
+          // Never more than the daemon's cap plus one byte: enough to know the file is over it.
+          ({ raw, size } = await readMessageFile(file, ctx.config.maxMessageBytes + 1));
         } catch (e) {
           unreadable++;
           ctx.out.stderr(`countersign: cannot open ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
@@ -43,7 +45,9 @@ export function registerClassifyCommand(program: Command, ctx: CliContext): void
         }
         let line: Line;
         let d: Decision | null = null;
-        const out = await decider.decide(raw, dctx);
+        // Over the cap, flagged without being parsed, with the daemon's reason (src/daemon/message-processor.ts).
+        const out: Awaited<ReturnType<typeof decider.decide>> | { kind: 'failed'; reason: Reason } =
+          raw.length > ctx.config.maxMessageBytes ? { kind: 'failed', reason: { code: 'too_large', size, limit: ctx.config.maxMessageBytes } } : await decider.decide(raw, dctx);
         if (out.kind === 'decided') {
           d = out.decision;
           line = { file, intent: d.intent, app: d.app, client: d.client, sender: d.senderSummary, automated: d.automated !== null, decision: d.action, confidence: d.confidence, reasons: codes(d.reasons) };

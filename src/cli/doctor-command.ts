@@ -1,4 +1,5 @@
-import { access, constants, mkdir } from 'node:fs/promises';
+import { access, constants, mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
 import type { Command } from 'commander';
 import type { Config } from '../config.js';
 import type { CliContext } from './context.js';
@@ -31,42 +32,92 @@ async function writableDir(dir: string): Promise<string | null> {
   }
 }
 
+const octal = (mode: number) => (mode & 0o777).toString(8).padStart(3, '0');
+
+/**
+ * The database, its WAL files and its folder must be closed to group and others: the database holds
+ * environment identifiers and raw client mail, and whoever can write the folder can replace it.
+ */
+async function fileModeChecks(dbPath: string, out: Check[]): Promise<void> {
+  if (dbPath === ':memory:') return;
+  const dir = path.dirname(path.resolve(dbPath));
+  const open: string[] = [];
+  const files: string[] = [];
+  for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]) {
+    const st = await stat(f).catch(() => null);
+    if (st && (st.mode & 0o066) !== 0) {
+      open.push(`${f} is ${octal(st.mode)}`);
+      files.push(f);
+    }
+  }
+  const dirStat = await stat(dir).catch(() => null);
+  const dirOpen = dirStat !== null && (dirStat.mode & 0o066) !== 0;
+  if (dirOpen) open.push(`its folder ${dir} is ${octal(dirStat.mode)}`);
+  if (open.length === 0) {
+    out.push({ check: 'database files', verdict: 'ok', detail: 'readable and writable by the owner only' });
+    return;
+  }
+  const fixes = [files.length ? `chmod 600 ${files.join(' ')}` : '', dirOpen ? `chmod 700 ${dir}` : ''].filter(Boolean);
+  out.push({ check: 'database files', verdict: 'fail', detail: `readable or writable by others (it holds identifiers and raw mail): ${open.join('; ')}`, fix: fixes.join(' && ') });
+}
+
 async function imapChecks(config: Config, out: Check[]): Promise<void> {
   if (!config.imap) {
     const problem = await writableDir(config.maildir);
     out.push(problem ? { check: 'maildir', verdict: 'fail', detail: `${config.maildir}: ${problem}`, fix: 'create it or set COUNTERSIGN_MAILDIR to a writable folder' } : { check: 'maildir', verdict: 'ok', detail: `${config.maildir} (embedded default; no IMAP configured)` });
     return;
   }
-  const { ImapFlow } = await import('imapflow');
   const imap = config.imap;
-  const client = new ImapFlow({ host: imap.host, port: imap.port, secure: imap.secure, auth: { user: imap.user, pass: imap.pass }, logger: false, connectionTimeout: 10_000, greetingTimeout: 10_000 });
-  client.on('error', () => undefined);
+  const { connectImap, mailboxPath } = await import('../adapters/imap-login.js');
+  const tokens = imap.pass ? null : await oauthCheck(config, imap.user, out);
+  if (tokens === 'failed') return;
+  let client: import('imapflow').ImapFlow;
   try {
-    await timed(client.connect(), 20_000, 'the IMAP server');
+    client = await timed(connectImap(imap, tokens, { connectionTimeout: 10_000, greetingTimeout: 10_000 }), 20_000, 'the IMAP server');
   } catch (e) {
     const err = e as { authenticationFailed?: boolean; message: string };
     out.push(
       err.authenticationFailed
-        ? { check: 'imap login', verdict: 'fail', detail: `${imap.display}: authentication failed`, fix: 'check the user in COUNTERSIGN_IMAP_URL and the password (COUNTERSIGN_IMAP_PASSWORD or _FILE)' }
+        ? { check: 'imap login', verdict: 'fail', detail: `${imap.display}: ${err.message}`, fix: tokens ? 'grant the app access to this mailbox (see the README, OAuth2), or check the user in COUNTERSIGN_IMAP_URL' : 'check the user in COUNTERSIGN_IMAP_URL and the password (COUNTERSIGN_IMAP_PASSWORD or _FILE)' }
         : { check: 'imap reachable', verdict: 'fail', detail: `${imap.host}:${imap.port}: ${err.message}`, fix: 'check the host and port in COUNTERSIGN_IMAP_URL, and that the server is up' },
     );
     return;
   }
-  out.push({ check: 'imap login', verdict: 'ok', detail: `${imap.display}` });
+  out.push({ check: 'imap login', verdict: 'ok', detail: `${imap.display}${tokens ? ` (OAuth2, ${tokens.provider})` : ''}` });
   try {
     out.push(client.capabilities.has('IDLE') ? { check: 'imap idle', verdict: 'ok', detail: 'IDLE supported' } : { check: 'imap idle', verdict: 'warn', detail: 'IDLE not supported: new mail is seen at each poll only', fix: 'lower COUNTERSIGN_POLL_SECONDS' });
     const boxes = await client.list();
     const paths = new Set(boxes.map((b) => b.path));
-    const delimiter = boxes[0]?.delimiter ?? '/';
-    out.push(paths.has(imap.mailbox) || imap.mailbox.toUpperCase() === 'INBOX' ? { check: 'imap mailbox', verdict: 'ok', detail: imap.mailbox } : { check: 'imap mailbox', verdict: 'fail', detail: `no mailbox "${imap.mailbox}"`, fix: `create it, or fix the mailbox in COUNTERSIGN_IMAP_URL (existing: ${[...paths].slice(0, 8).join(', ')})` });
+    // Names as the daemon resolves them: through the personal namespace (prefix and delimiter, RFC 2342).
+    const ns = client.namespace ?? { prefix: '', delimiter: boxes[0]?.delimiter ?? '/' };
+    const mailbox = mailboxPath(ns, imap.mailbox);
+    out.push(paths.has(mailbox) || mailbox === 'INBOX' ? { check: 'imap mailbox', verdict: 'ok', detail: mailbox } : { check: 'imap mailbox', verdict: 'fail', detail: `no mailbox "${mailbox}"`, fix: `create it, or fix the mailbox in COUNTERSIGN_IMAP_URL (existing: ${[...paths].slice(0, 8).join(', ')})` });
     if (config.move) {
       for (const f of Object.values(config.folders)) {
-        const p = f.split('/').join(delimiter);
+        const p = mailboxPath(ns, f);
         out.push({ check: 'imap folder', verdict: 'ok', detail: paths.has(p) ? `${p} exists` : `${p} will be created on start` });
       }
     }
   } finally {
     await client.logout().catch(() => undefined);
+  }
+}
+
+/**
+ * With OAuth2: a token is acquired first, so that a provider's refusal (wrong tenant, wrong secret,
+ * consent missing) is named as such instead of surfacing as a failed login.
+ */
+async function oauthCheck(config: Config, user: string, out: Check[]): Promise<import('../adapters/oauth/access-tokens.js').AccessTokens | null | 'failed'> {
+  if (!config.oauth) return null;
+  try {
+    const { accessTokensFor } = await import('../adapters/oauth/build-access-tokens.js');
+    const tokens = accessTokensFor(config.oauth)!;
+    await timed(tokens.token(user), 30_000, `the token endpoint of ${tokens.provider}`);
+    out.push({ check: 'oauth token', verdict: 'ok', detail: `${tokens.provider} issued a token for ${user}` });
+    return tokens;
+  } catch (e) {
+    out.push({ check: 'oauth token', verdict: 'fail', detail: (e as Error).message, fix: 'fix the COUNTERSIGN_OAUTH_* setting named, or the app registration / delegation (see the README, OAuth2)' });
+    return 'failed';
   }
 }
 
@@ -77,7 +128,10 @@ async function smtpChecks(config: Config, out: Check[]): Promise<void> {
     return;
   }
   const nodemailer = (await import('nodemailer')).default;
-  const t = nodemailer.createTransport(config.smtpUrl);
+  const { smtpOptions } = await import('../adapters/mail-transport.js');
+  const { accessTokensFor } = await import('../adapters/oauth/build-access-tokens.js');
+  // With OAuth2 (a user and no password in the URL), AUTH XOAUTH2 with a token from the same cache.
+  const t = nodemailer.createTransport(smtpOptions(config.smtpUrl, config.oauth ? accessTokensFor(config.oauth) : null));
   try {
     // EHLO, STARTTLS when offered, and AUTH when configured; no mail is sent.
     await timed(t.verify(), 20_000, 'the SMTP server');
@@ -114,6 +168,7 @@ export function registerDoctorCommand(program: Command, ctx: CliContext): void {
         const { verifyEventLog } = await import('../db/event-log.js');
         const { explainChainProblem } = await import('../db/log-chain.js');
         const v = verifyEventLog(db);
+        await fileModeChecks(config.dbPath, out);
         out.push(v.ok ? { check: 'log chain', verdict: 'ok', detail: `${v.rows} event(s) intact` } : { check: 'log chain', verdict: 'fail', detail: explainChainProblem(v.problem), fix: 'restore the database from a backup and investigate who edited it' });
       } catch (e) {
         out.push({ check: 'database', verdict: 'fail', detail: (e as Error).message, fix: `check COUNTERSIGN_DB (${config.dbPath}) and its folder's permissions` });
@@ -141,6 +196,13 @@ export function registerDoctorCommand(program: Command, ctx: CliContext): void {
         )
         .all() as { app: string; client: string; stage: string }[];
       out.push(missing.length === 0 ? { check: 'registry', verdict: 'ok', detail: `${keys.length} partner(s); every active integration has identifiers for its next step` } : { check: 'registry', verdict: 'fail', detail: missing.map((m) => `${m.app} at ${m.client} (${m.stage}) has no identifiers for its next step`).join('; '), fix: 'add the identifiers to the registry file and import it' });
+      // Identifiers imported before the safe character set was enforced may be spelled differently in
+      // some output form and escape masking there. Named by client only: never the identifier itself.
+      const { SAFE_ENVIRONMENT_ID } = await import('../registry/registry-schema.js');
+      const unsafe = (ctx.db.$client.prepare('SELECT id, test_environment_ids AS t, production_environment_ids AS p FROM clients ORDER BY id').all() as { id: string; t: string; p: string }[])
+        .filter((c) => [...(JSON.parse(c.t) as string[]), ...(JSON.parse(c.p) as string[])].some((v) => !SAFE_ENVIRONMENT_ID.test(v)))
+        .map((c) => c.id);
+      out.push(unsafe.length === 0 ? { check: 'identifiers', verdict: 'ok', detail: 'every environment identifier uses only letters, digits and -_.:/' } : { check: 'identifiers', verdict: 'fail', detail: `client(s) ${unsafe.slice(0, 10).join(', ')}${unsafe.length > 10 ? ', …' : ''} hold an identifier with other characters, which masking may miss in some output`, fix: 'correct the identifiers in the registry file and import it again' });
       report(ctx, out, opts.json === true);
     });
 }

@@ -1,7 +1,11 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { listEvents, type LogRow } from '../db/queries.js';
+import { PRIVATE_FILE_MODE } from '../db/open-db.js';
+import { scrub } from '../secret-scrubber.js';
 import type { CliContext } from './context.js';
-import { CliError, printJson } from './output.js';
+import { CliError } from './output.js';
 import { parseSince } from './parse-since.js';
 
 const COLUMNS: (keyof LogRow)[] = ['seq', 'at', 'kind', 'app', 'client', 'from', 'to', 'causeType', 'causeRef', 'actor', 'evidence', 'hash'];
@@ -18,10 +22,23 @@ export function registerExportCommand(program: Command, ctx: CliContext): void {
     .description('the event log for auditors, as CSV or JSON (events never hold identifiers)')
     .option('--since <date>', 'only events at or after this ISO 8601 date or date-time (UTC)')
     .option('--format <format>', 'csv or json', 'csv')
-    .action((opts: { since?: string; format: string }) => {
+    .option('--output <file>', 'write to this new file (created 0600, readable by its owner only) instead of stdout')
+    .action((opts: { since?: string; format: string; output?: string }) => {
       if (opts.format !== 'csv' && opts.format !== 'json') throw new CliError(`--format: "${opts.format}" is not csv or json`);
       const rows = listEvents(ctx.db, { since: opts.since === undefined ? undefined : parseSince(opts.since) });
-      if (opts.format === 'json') return printJson(ctx.out, rows);
-      ctx.out.stdout(`${COLUMNS.join(',')}\r\n${rows.map((r) => COLUMNS.map((c) => csvField(r[c])).join(',')).join('\r\n')}${rows.length ? '\r\n' : ''}`);
+      const text =
+        opts.format === 'json'
+          ? `${JSON.stringify(rows, null, 2)}\n`
+          : `${COLUMNS.join(',')}\r\n${rows.map((r) => COLUMNS.map((c) => csvField(r[c])).join(',')).join('\r\n')}${rows.length ? '\r\n' : ''}`;
+      if (opts.output === undefined) return ctx.out.stdout(text);
+      const target = path.resolve(opts.output);
+      try {
+        // Scrubbed like stdout; `wx` refuses an existing file, and the mode applies from creation on.
+        writeFileSync(target, scrub(text), { flag: 'wx', mode: PRIVATE_FILE_MODE });
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new CliError(code === 'EEXIST' ? `${target} exists; choose a new file name` : `cannot write ${target}: ${code ?? (e as Error).message}`);
+      }
+      ctx.out.stderr(`${rows.length} event(s) written to ${target}\n`);
     });
 }

@@ -4,6 +4,7 @@ import { explainReason, type Reason } from '../core/reasons.js';
 import { explainStepRefusal } from '../db/approval-store.js';
 import { explainResolveRefusal, resolveFlag } from '../db/resolve-flag.js';
 import type { CliContext } from './context.js';
+import { checkedActor } from './operator-name.js';
 import { CliError, printJson, printTable } from './output.js';
 
 interface FlagRow {
@@ -99,7 +100,7 @@ export function registerFlagsCommand(program: Command, ctx: CliContext): void {
       const r = resolveFlag(ctx.db, {
         flagId: Number(id),
         command: decision === 'approve' ? { kind: 'approve', as: opts.as as never, app: opts.app } : { kind: 'reject' },
-        by: opts.by,
+        by: checkedActor(ctx.db, opts.by, { operator: false }),
         via: 'cli',
         mailFrom: ctx.config.from,
       });

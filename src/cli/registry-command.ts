@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { clientDomains } from '../db/schema.js';
 import { exportRegistry } from '../registry/export-registry.js';
 import { formatProblem } from '../registry/format-problem.js';
 import type { CliContext } from './context.js';
-import { operatorName } from './operator-name.js';
+import { checkedActor } from './operator-name.js';
 import { CliError, printJson } from './output.js';
 
 export function registerRegistryCommand(program: Command, ctx: CliContext): void {
@@ -15,7 +14,7 @@ export function registerRegistryCommand(program: Command, ctx: CliContext): void
     .command('import')
     .description('validate a registry file completely, then upsert it in one transaction (nothing is written if anything is wrong)')
     .argument('<file>', 'registry YAML file; key paths inside it are relative to it')
-    .option('--by <who>', 'who is importing, recorded in the event log (default: the OS user)')
+    .option('--by <who>', 'who is importing, recorded in the event log: a staff address (in the database or the file), or your own operator name (the default, operator:<OS account>)')
     .option('--json', 'print the import report as JSON')
     .action(async (file: string, opts: { by?: string; json?: boolean }) => {
       const { loadRegistry } = await import('../registry/load-registry.js');
@@ -25,9 +24,11 @@ export function registerRegistryCommand(program: Command, ctx: CliContext): void
       const loaded = await loadRegistry(file, { existingDomains });
       if (!loaded.ok) {
         for (const p of loaded.problems) ctx.out.stderr(`error: ${formatProblem(p)}\n`);
-        throw new CliError(`registry not imported: ${loaded.problems.length} problem(s) in ${file}; nothing was written. Fix the file and run the import again.`);
+        // A file that cannot be read or parsed at all is a configuration error (2), like a bad variable.
+        throw new CliError(`registry not imported: ${loaded.problems.length} problem(s) in ${file}; nothing was written. Fix the file and run the import again.`, loaded.fileUnusable ? 2 : 1);
       }
-      const report = importRegistry(db, loaded.registry, { actor: operatorName(opts.by), fileBytes: readFileSync(file) });
+      const actor = checkedActor(db, opts.by, { operator: true, moreStaff: loaded.registry.data.staff });
+      const report = importRegistry(db, loaded.registry, { actor });
       for (const d of report.stageDifferences) {
         ctx.out.stderr(
           `warning: ${d.app} at ${d.client}: the file says ${d.inFile}, the log says ${d.recorded}; the recorded stage stands (stages change only through approvals).\n`,

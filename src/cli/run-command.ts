@@ -43,7 +43,10 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
       }
       const deps = await buildProcessorDeps(config, ctx.db, logger, { metrics: observe?.metrics });
       const deliver = shadow ? undefined : await (await import('../daemon/build-deliver.js')).buildDeliverDeps(config, ctx.db, logger);
-      if (deliver) deliver.metrics = observe?.metrics;
+      if (deliver) {
+        deliver.metrics = observe?.metrics;
+        deliver.health = observe?.health;
+      }
       try {
         await runDaemon(config, deps, { once: opts.once === true, shadow, signal: controller.signal, deliver, health: observe?.health, metrics: observe?.metrics });
       } catch (e) {

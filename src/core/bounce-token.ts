@@ -134,3 +134,14 @@ export function fromOwnMta(mail: Pick<MailHead, 'from'>, auth: AuthEvidence | nu
   if (auth.dmarc?.result === 'pass' && auth.dmarc.fromDomain === fromDomain) return true;
   return auth.dkimPass.some((d) => within(d, ownDomain) && within(fromDomain, d));
 }
+
+/**
+ * Whether a report says delivery failed. RFC 3464 §2.3.3: each recipient's `Action` is failed,
+ * delayed, delivered, relayed or expanded; a warning that a mail is still being retried (Postfix's
+ * `delay_warning_time`) says delayed only, and the mail may yet arrive. A report without any Action
+ * field (older MTAs) is taken as a failure.
+ */
+export function reportsFailure(reportText: string): boolean {
+  const actions = [...reportText.matchAll(/^Action:[ \t]*([a-z]+)/gim)].map((m) => m[1]!.toLowerCase());
+  return actions.length === 0 || actions.includes('failed');
+}

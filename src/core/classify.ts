@@ -15,6 +15,8 @@ export interface Match {
   /** The words that carry it, as written. */
   text: string;
   sentence: string;
+  /** The concept whose words carry it (e.g. `as_designed`, `satisfaction`, `signoff`). */
+  via: Concept;
   /** A capitalised name written as what is approved ("we approve MediTrack Pro"), when there is one. */
   object?: string;
 }
@@ -112,7 +114,7 @@ function evidenceOf(s: Sentence, tags: Tag[], held: boolean): Array<Omit<Match, 
   }
   const object = objectName(s, tags);
   const say = (of: TextIntent, strength: 'clear' | 'soft', concept: Concept) =>
-    out.push({ of, strength, text: wordsOf(s, tags, concept) || s.text.slice(0, 60), ...(object ? { object } : {}) });
+    out.push({ of, strength, text: wordsOf(s, tags, concept) || s.text.slice(0, 60), via: concept, ...(object ? { object } : {}) });
 
   if (f.has('withdraw') && (f.has('withdraw_object') || f.has('beta') || f.has('production') || f.has('test'))) say('withdrawal', 'clear', 'withdraw');
   if (f.has('withdraw') && f.has('we') && (f.has('consent') || f.has('participate') || f.has('approve'))) say('withdrawal', 'clear', 'withdraw');
@@ -202,7 +204,7 @@ function resolve(matched: Match[], blockers: Blocker[], sentences: Classificatio
   if (onlySiteContext) found = found.filter((i) => i !== 'beta_consent');
   // "It works as expected in our test environment, so we approve production": how the app works is
   // the reason for a production approval, unless the mail also signs off or declares GA.
-  const gaOnlyByWorking = matched.filter((m) => m.of === 'ga_signoff').every((m) => !/sign|abnahme|abgenommen|general|ga\b|disponib|verfügbar/i.test(m.text));
+  const gaOnlyByWorking = matched.filter((m) => m.of === 'ga_signoff').every((m) => m.via === 'as_designed');
   if (found.includes('production_approval') && found.includes('ga_signoff') && gaOnlyByWorking) found = found.filter((i) => i !== 'ga_signoff');
 
   let intent: Intent = 'other';

@@ -25,15 +25,43 @@ export function truncate(text: string, max: number): string {
   return `${points.slice(0, max - 1).join('')}…`;
 }
 
+const ENCODED_WORD = /=\?([^?\s]+)\?([bq])\?([^?\s]*)\?=/gi;
+
+function decodeWord(word: string, charset: string, encoding: string, text: string): string {
+  try {
+    const bytes =
+      encoding.toLowerCase() === 'b'
+        ? Uint8Array.from(atob(text), (c) => c.charCodeAt(0))
+        : Uint8Array.from(text.replace(/_/g, ' ').replace(/=([0-9a-f]{2})|[\s\S]/gi, (m, hex: string | undefined) => (hex ? String.fromCharCode(parseInt(hex, 16)) : m)), (c) => c.charCodeAt(0) & 0xff);
+    // RFC 2231 §5: a language may follow the charset after '*'.
+    return new TextDecoder(charset.split('*')[0]!.toLowerCase()).decode(bytes);
+  } catch {
+    return word; // an unknown charset or bad base64: left as written (and defused below)
+  }
+}
+
 /**
- * A header value as one safe line: already decoded (mailparser decodes RFC 2047 encoded words, and a
- * decoded word may hold CR LF), controls and line breaks turned into spaces, whitespace collapsed,
- * truncated to `max`.
+ * RFC 2047 encoded words decoded. mailparser decodes each header once; a value still holding encoded
+ * words was encoded twice on purpose, and a mail reader would decode what we print — to CR LF, say —
+ * so we decode it (a few rounds) before cleaning, and defuse whatever still looks like one.
  */
-export function echoHeaderValue(value: string | null | undefined, max: number): string {
-  // Cut first (with room for the whitespace to collapse), so a 1 MB value costs no more than a short one.
-  const head = (value ?? '').slice(0, max * 4);
-  return truncate(head.replace(LONE_SURROGATE, '\ufffd').replace(UNSAFE, ' ').replace(/\s+/g, ' ').trim(), max);
+function decodeEncodedWords(value: string): string {
+  let out = value;
+  for (let round = 0; round < 3 && out.includes('=?'); round++) {
+    // White space between two encoded words is not part of the text (RFC 2047 §6.2).
+    out = out.replace(/(\?=)\s+(?==\?)/g, '$1').replace(ENCODED_WORD, decodeWord);
+  }
+  return out.replaceAll('=?', '= ?');
+}
+
+/**
+ * A header value as one safe line: encoded words decoded (mailparser decodes them once, and a decoded
+ * word may hold CR LF), `mask` applied to the decoded text (identifiers, before anything can cut one),
+ * controls and line breaks turned into spaces, whitespace collapsed, truncated to `max`.
+ */
+export function echoHeaderValue(value: string | null | undefined, max: number, mask: (text: string) => string = (t) => t): string {
+  const decoded = mask(decodeEncodedWords(value ?? ''));
+  return truncate(decoded.replace(LONE_SURROGATE, '\ufffd').replace(UNSAFE, ' ').replace(/\s+/g, ' ').trim(), max);
 }
 
 /**

@@ -188,7 +188,8 @@ function readMail(mail: InboundMail, deps: DecisionDeps): MailReading {
   const hidden = mail.hiddenText ? readHidden(mail.hiddenText, deps.phrases) : null;
   if (hidden) reasons.push({ code: 'hidden_text', words: hidden });
   if (mail.calendar) reasons.push({ code: 'calendar_invitation' });
-  for (const r of [primary, ...(plain && plain !== primary ? [plain] : [])]) {
+  if (mail.truncatedAt) reasons.push({ code: 'text_too_long', length: mail.truncatedAt.size, limit: mail.truncatedAt.limit });
+  else for (const r of [primary, ...(plain && plain !== primary ? [plain] : [])]) {
     if (r.tooLong) {
       reasons.push({ code: 'text_too_long', length: r.tooLong.length, limit: r.tooLong.limit });
       break;

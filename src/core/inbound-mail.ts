@@ -51,6 +51,8 @@ export interface InboundMail {
   embeddedMessageIds: string[];
   /** The Return-Path as delivered: '' for the null reverse-path `<>`, null when absent. */
   returnPath: string | null;
+  /** Set when the message was longer than what is parsed: only its start was read. */
+  truncatedAt?: { size: number; limit: number } | null;
   /** Parse defects worth telling staff (e.g. 'no From header'). */
   defects: string[];
 }

@@ -171,6 +171,7 @@ function resinfo(r: Reader): Parsed<MethodResult> {
   const result = r.keyword(`a result for ${method}`);
   if (result instanceof Fail) return result;
   const out: MethodResult = { method: method.toLowerCase(), version, result: result.toLowerCase(), reason: null, props: {} };
+  let sawProperty = false;
   for (;;) {
     const before = r.i;
     if ((f = r.cfws())) return f;
@@ -192,7 +193,7 @@ function resinfo(r: Reader): Parsed<MethodResult> {
     if (r.c() !== '=') return r.fail(`"=" after ${key}`);
     r.i++;
     if ((f = r.cfws())) return f;
-    if (key === 'reason' && out.reason === null && Object.keys(out.props).length === 0) {
+    if (key === 'reason' && out.reason === null && !sawProperty) {
       const reason = r.value('a reason');
       if (reason instanceof Fail) return reason;
       out.reason = reason;
@@ -204,6 +205,7 @@ function resinfo(r: Reader): Parsed<MethodResult> {
     // Two values for one property would leave us choosing which to believe: refuse the header.
     if (Object.hasOwn(out.props, key)) return r.fail(`${key} only once`, at);
     out.props[key] = value;
+    sawProperty = true;
   }
 }
 

@@ -42,7 +42,7 @@ function opensAsQuestion(s: Sentence): string | null {
 
 const GIVEN_BEFORE = new Set(['is', 'was', 'been', 'be', 'are', 'were', 'approval', 'consent', 'authorization', 'authorisation', 'hereby']);
 
-function exempt(s: Sentence, t: Tag): boolean {
+function exempt(s: Sentence, t: Tag, courtesy: readonly Tag[]): boolean {
   const word = s.tokens[t.start]!.norm;
   const next = s.tokens[t.end];
   if (t.concept === 'condition' && TEMPORAL.has(word) && next && (next.norm.endsWith('ing') || DONE_NEXT.has(next.norm))) return true;
@@ -51,8 +51,11 @@ function exempt(s: Sentence, t: Tag): boolean {
   // "May 5", "5 May": a date, not a modal.
   if (word === 'may' && ((next && /^\d/.test(next.norm)) || /^\d/.test(s.tokens[t.start - 1]?.norm ?? ''))) return true;
   if (t.concept === 'question_start') {
+    // A question opens a sentence or a clause: after openers and greetings ("Hi Pat, can you…"), or
+    // capitalised after a comma where a line was run on ("Buenas tardes, Pueden confirmar…").
+    if (/^\p{Lu}/u.test(s.tokens[t.start]!.text)) return false;
     let i = 0;
-    while (i < t.start && OPENERS.has(s.tokens[i]!.norm)) i++;
+    while (i < t.start && (OPENERS.has(s.tokens[i]!.norm) || courtesy.some((c) => c.start <= i && i < c.end))) i++;
     return i !== t.start;
   }
   return false;
@@ -68,7 +71,7 @@ export function readCues(s: Sentence, tags: readonly Tag[]): Cue[] {
   const cues: Cue[] = [];
   for (const t of tags) {
     const kind = KIND[t.concept];
-    if (!kind || inNeutral(t) || exempt(s, t)) continue;
+    if (!kind || inNeutral(t) || exempt(s, t, neutral)) continue;
     cues.push({ kind, cue: s.tokens.slice(t.start, t.end).map((x) => x.text).join(' ') });
   }
   const question = opensAsQuestion(s);

@@ -123,6 +123,12 @@ export function checkSender(mail: InboundMail, dir: SenderDirectory, auth: AuthE
   if (froms.length > 1) return { kind: 'multiple_from', addresses: froms.map((f) => f.address) };
   const { address, name } = froms[0]!;
   const domain = address.slice(address.lastIndexOf('@') + 1);
+  // What the message shows its reader comes first: a display name holding another address is a
+  // classic spoof, and a forwarded approval is not the client writing directly, whoever sent it.
+  const shown = addressInName(name);
+  if (shown && shown !== address) return { kind: 'display_name_address', address, shown };
+  const fwd = forwardedHow(mail);
+  if (fwd) return { kind: 'forwarded', address, how: fwd };
   const index = senderIndex(dir);
   const isStaff = index.staff.has(address);
   const client = index.clientByDomain.get(domain);
@@ -133,11 +139,6 @@ export function checkSender(mail: InboundMail, dir: SenderDirectory, auth: AuthE
     if (look) return { kind: 'lookalike_domain', address, domain, ...look };
     return { kind: 'unknown_domain', address, domain };
   }
-  // A display name that holds an address other than the real one is a classic spoof.
-  const shown = addressInName(name);
-  if (shown && shown !== address) return { kind: 'display_name_address', address, shown };
-  const fwd = forwardedHow(mail);
-  if (fwd) return { kind: 'forwarded', address, how: fwd };
   if (mail.sender && mail.sender.address && mail.sender.address !== address) {
     return { kind: 'sent_on_behalf', address, sender: mail.sender.address };
   }

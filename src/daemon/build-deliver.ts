@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { fileTransport, smtpTransport } from '../adapters/mail-transport.js';
+import { accessTokensFor } from '../adapters/oauth/build-access-tokens.js';
 import { loadSigningKey } from '../adapters/pgp-mime.js';
 import { Templates } from '../adapters/templates.js';
 import { ConfigError, type Config } from '../config.js';
@@ -32,7 +33,7 @@ export async function buildDeliverDeps(config: Config, db: Db, logger: Logger): 
   }
   return {
     db,
-    transport: config.smtpUrl ? smtpTransport(config.smtpUrl) : fileTransport(config.outboxDir),
+    transport: config.smtpUrl ? smtpTransport(config.smtpUrl, accessTokensFor(config.oauth)) : fileTransport(config.outboxDir),
     templates,
     signingKey,
     from: config.from,

@@ -27,12 +27,16 @@ const deps = buildDecideDeps(init).then(async (d) => {
  * Test seams, honoured only here and only for a message carrying `X-Countersign-Test-Hostile`, so a
  * test can put one hostile message among ordinary ones (both variables are test-only, never set in
  * production): `COUNTERSIGN_TEST_CRASH_AT=during_decision` kills the whole process mid-decision (as a
- * native crash or the kernel's OOM killer would); `COUNTERSIGN_TEST_SLOW_DECISION_MS` keeps the
- * thread busy that long, as a runaway regular expression does.
+ * native crash or the kernel's OOM killer would), `=decision_oom` fills the worker's heap to its cap;
+ * `COUNTERSIGN_TEST_SLOW_DECISION_MS` keeps the thread busy that long, as a runaway regex does.
  */
 function testSeams(mail: InboundMail): void {
   if (header(mail, 'x-countersign-test-hostile').length === 0) return;
   if (init.testCrashAt === 'during_decision') process.kill(process.pid, 'SIGKILL');
+  if (init.testCrashAt === 'decision_oom') {
+    const hog: number[][] = [];
+    for (;;) hog.push(new Array(1 << 20).fill(hog.length));
+  }
   if (init.testSlowDecisionMs !== null) {
     const until = Date.now() + init.testSlowDecisionMs;
     while (Date.now() < until) {

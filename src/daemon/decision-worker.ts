@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
 import type { DecisionContext } from '../core/decide.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import type { Decider, DecisionOutcome, MailFacts } from './decide-message.js';
@@ -38,6 +39,7 @@ export interface DecisionWorkerOptions {
   timeoutMs: number;
   /** V8 old-generation cap of the worker: a message that needs more kills only the worker. */
   memoryMb: number;
+  logger?: Logger | undefined;
 }
 
 /**
@@ -105,10 +107,13 @@ export class DecisionWorker implements Decider {
     w.stderr.resume();
     // Idle, the worker must not keep the process alive (`run --once`, `classify` end when done).
     w.unref();
+    const t0 = performance.now();
     const ready = new Promise<string | null>((resolve) => {
       const settle = (problem: string | null) => {
         clearTimeout(timer);
         w.off('message', onReady);
+        if (problem === null) this.opts.logger?.info({ ms: Math.round(performance.now() - t0), restarts: this.started - 1 }, 'decision worker ready');
+        else this.opts.logger?.error({ problem }, 'the decision worker could not start');
         resolve(problem);
       };
       const onReady = (m: FromWorker) => {

@@ -10,7 +10,7 @@ import type { Db } from '../db/open-db.js';
 import { registerDbSecrets } from '../db/register-db-secrets.js';
 import type { Logger } from '../logger.js';
 import { backoffMs } from './backoff.js';
-import type { Metrics } from './metrics.js';
+import type { Health, Metrics } from './metrics.js';
 import { renderOutboxMail, type OutboxRow } from './render-outbox-mail.js';
 
 export interface DeliverDeps {
@@ -30,6 +30,8 @@ export interface DeliverDeps {
   /** Test seam: kill the process after the server accepted a mail, before the row says so. */
   crashAfterSend?: boolean;
   metrics?: Metrics | undefined;
+  /** Told when the SMTP server cannot be reached and when it answers again (for /healthz). */
+  health?: Health | undefined;
 }
 
 export interface DeliverResult {
@@ -99,6 +101,8 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliverResult> {
         result.failed++;
         deps.metrics?.mails.inc({ kind: row.kind, result: 'failed' });
       } else {
+        // No reply code: the server was not reached (refused, timed out, dropped), not a 4xx answer.
+        if (err.responseCode === undefined) deps.health?.smtpDown(detail);
         const attempts = row.attempts + 1;
         update.run({ id: row.id, status: 'retry', attempts, next: new Date(now.getTime() + backoffMs(attempts, 3_600_000)).toISOString(), error: detail, sentAt: null });
         logger.warn({ outbox: row.id, kind: row.kind, attempts, detail }, 'mail not delivered; will retry');
@@ -107,6 +111,7 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliverResult> {
       }
       continue;
     }
+    deps.health?.smtpUp();
     if (deps.crashAfterSend) process.kill(process.pid, 'SIGKILL');
     update.run({ id: row.id, status: 'sent', attempts: row.attempts + 1, next: null, error: null, sentAt: now.toISOString() });
     logger.info({ outbox: row.id, kind: row.kind, messageId: row.messageId }, 'mail sent');

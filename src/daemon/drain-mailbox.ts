@@ -1,5 +1,5 @@
 import { markLocations } from '../db/message-store.js';
-import type { MailSource } from './mail-source.js';
+import type { MailSource } from '../mailbox/mail-port.js';
 import { handleIncoming, type ProcessorDeps } from './message-processor.js';
 import { relieveMemory } from './memory-guard.js';
 import { shadowIncoming } from './shadow.js';

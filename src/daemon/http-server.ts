@@ -4,18 +4,21 @@ import type { Health, Metrics } from './metrics.js';
 
 /** An outbox whose oldest waiting mail is older than this is unhealthy (deliveries are stuck). */
 const STUCK_OUTBOX_SECONDS = 3600;
+/** SMTP unreachable this long while mail waits is unhealthy: waiting for the stuck-outbox hour would hide an outage. */
+const SMTP_DOWN_SECONDS = 60;
 
 /** `/healthz` and `/metrics` on loopback (COUNTERSIGN_HTTP_BIND), for monitoring. */
 export function startHttpServer(opts: { port: number; bind: string; db: Db; health: Health; metrics: Metrics }): Promise<Server> {
   const server = createServer(async (req, res) => {
     try {
       if (req.url === '/healthz') {
-        const oldest = Number(
-          (opts.db.$client.prepare("SELECT (julianday('now') - julianday(MIN(created_at))) * 86400 AS v FROM outbox WHERE status IN ('queued', 'retry')").get() as { v: number | null }).v ?? 0,
-        );
+        const waiting = opts.db.$client.prepare("SELECT (julianday('now') - julianday(MIN(created_at))) * 86400 AS v, COUNT(*) AS n FROM outbox WHERE status IN ('queued', 'retry')").get() as { v: number | null; n: number };
+        const oldest = Number(waiting.v ?? 0);
+        const smtpDownFor = opts.health.smtpDownSince === null ? 0 : (Date.now() - opts.health.smtpDownSince) / 1000;
         const problems = [
           ...(opts.health.mailboxUp ? [] : [`mailbox: ${opts.health.mailboxProblem ?? 'down'}`]),
           ...(oldest > STUCK_OUTBOX_SECONDS ? [`outbox: a mail has waited ${Math.round(oldest)} s`] : []),
+          ...(waiting.n > 0 && smtpDownFor >= SMTP_DOWN_SECONDS ? [`smtp: unreachable for ${Math.round(smtpDownFor)} s with ${waiting.n} mail(s) waiting (${opts.health.smtpProblem})`] : []),
         ];
         res.writeHead(problems.length ? 503 : 200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(problems.length ? { status: 'unhealthy', problems } : { status: 'ok' }));

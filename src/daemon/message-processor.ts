@@ -12,7 +12,6 @@ import {
   findRenumbered,
   recordMessage,
   type FolderKey,
-  type Location,
   type MessageRecord,
   type Outcome,
   uncountAttempt,
@@ -23,15 +22,8 @@ import { checkBounce, withBounce } from './check-bounce.js';
 import { decisionEvidence, inProcessDecider, type DecideDeps, type Decider, type MailFacts } from './decide-message.js';
 import type { Metrics } from './metrics.js';
 
-/** One message as a source hands it over. */
-export interface Incoming {
-  loc: Location;
-  /** The whole message, or only its head when it is over the size limit. */
-  raw: Buffer;
-  size: number;
-  sha256: string;
-  complete: boolean;
-}
+import type { Incoming } from '../mailbox/mail-port.js';
+export type { Incoming };
 
 export interface ProcessorDeps extends DecideDeps {
   db: Db;
@@ -212,7 +204,7 @@ export async function handleIncoming(deps: ProcessorDeps, inc: Incoming, signal?
   }
   crashPoint(deps, 'after_commit');
   logger.info(
-    { messageRow: rec.messageRow, outcome: rec.outcome, reasons: rec.reasons.map((r) => r.code), event: rec.eventSeq, key: inc.loc.key },
+    { messageRow: rec.messageRow, outcome: rec.outcome, reasons: rec.reasons.map((r) => r.code), event: rec.eventSeq, key: inc.loc.key, ms: Math.round(Number(process.hrtime.bigint() - started) / 1e6) },
     `message ${rec.outcome}`,
   );
   return { folder: rec.folder, alreadyKnown: false, outcome: rec.outcome, messageRow: rec.messageRow };

@@ -46,4 +46,18 @@ export class Health {
     this.mailboxUp = false;
     this.mailboxProblem = reason;
   }
+
+  /** Since when (epoch ms) the SMTP server could not be reached, by connection failures; null while it answers. */
+  smtpDownSince: number | null = null;
+  smtpProblem: string | null = null;
+
+  smtpDown(reason: string, now: number = Date.now()): void {
+    this.smtpDownSince ??= now;
+    this.smtpProblem = reason;
+  }
+
+  smtpUp(): void {
+    this.smtpDownSince = null;
+    this.smtpProblem = null;
+  }
 }

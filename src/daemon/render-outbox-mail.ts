@@ -65,16 +65,16 @@ function staffAddresses(db: Db): string[] {
 }
 
 /**
- * A value a sender wrote, as one safe line: identifiers masked first, then cut (cutting first could
- * leave part of an identifier that masking no longer recognises).
+ * A value a sender wrote, as one safe line: identifiers masked once it is decoded and before it is
+ * cut (cutting first could leave part of an identifier that masking no longer recognises).
  */
-const echo = (value: string | null | undefined, max: number): string => echoHeaderValue(value == null ? value : scrub(value), max);
+const echo = (value: string | null | undefined, max: number): string => echoHeaderValue(value, max, scrub);
 
 /** A Message-ID we may repeat in In-Reply-To/References: one line, and holding no identifier (else left out). */
 function threadId(id: unknown): string | null {
   if (typeof id !== 'string') return null;
-  const safe = echoHeaderValue(id, ECHO_LIMITS.messageId);
-  return safe && safe === id && scrub(safe) === safe && /^<[^<>\s]+>$/.test(safe) ? safe : null;
+  const safe = echoHeaderValue(id, ECHO_LIMITS.messageId, scrub);
+  return safe === id && /^<[^<>\s]+>$/.test(safe) ? safe : null;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ImapSource } from '../adapters/imap-source.js';
 import { MaildirSource } from '../adapters/maildir-source.js';
+import { accessTokensFor } from '../adapters/oauth/build-access-tokens.js';
 import type { Config } from '../config.js';
 import { makeDurable } from '../db/durable.js';
 import { markedKeys } from '../db/message-store.js';
@@ -9,7 +10,7 @@ import { queueReminderDigest } from '../db/queue-reminders.js';
 import type { Logger } from '../logger.js';
 import { backoffMs, sleep } from './backoff.js';
 import { drainMailbox } from './drain-mailbox.js';
-import type { MailSource } from './mail-source.js';
+import type { MailSource } from '../mailbox/mail-port.js';
 import type { ProcessorDeps } from './message-processor.js';
 import { deliverOutbox, type DeliverDeps } from './deliver-outbox.js';
 import type { Health, Metrics } from './metrics.js';
@@ -47,6 +48,8 @@ export function buildSource(config: Config, db: Db, logger: Logger, shadow: bool
     isMarked: (key) => !config.move && !shadow && (marked ??= markedKeys(db, source.mailbox)).has(key),
     beforeMark,
     logger: logger.child({ component: 'imap' }),
+    tokens: accessTokensFor(config.oauth),
+    testPauseBeforeMove: config.testPauseBeforeMove,
   });
   return source;
 }

@@ -11,9 +11,11 @@ import { queueMail } from './queue-mail.js';
 import { prepared } from './raw-client.js';
 import type { Db } from './open-db.js';
 import { messageLocations, outbox } from './schema.js';
+import type { FolderKey, Location } from '../mailbox/mail-port.js';
+
+export type { FolderKey, Location };
 
 export type Outcome = 'applied' | 'flagged' | 'ignored' | 'duplicate' | 'failed';
-export type FolderKey = 'processed' | 'flagged' | 'ignored';
 
 export const FOLDER_OF: Readonly<Record<Outcome, FolderKey>> = {
   applied: 'processed',
@@ -23,12 +25,6 @@ export const FOLDER_OF: Readonly<Record<Outcome, FolderKey>> = {
   duplicate: 'ignored',
 };
 
-export interface Location {
-  mailbox: string;
-  key: string;
-  uidValidity?: number;
-  uid?: number;
-}
 
 export interface MessageRecord {
   loc: Location;

@@ -15,6 +15,8 @@ import { writeDemoRegistry } from './write-demo-registry.js';
  * Everything lives in ./var/demo and is made fresh on each run.
  */
 async function main(): Promise<void> {
+  // As the countersign binary does: what the demo writes (database, keys, outbox) is the owner's only.
+  process.umask(0o077);
   const dir = path.resolve('var/demo');
   rmSync(dir, { recursive: true, force: true });
   const dbPath = path.join(dir, 'countersign.sqlite');

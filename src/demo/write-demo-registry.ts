@@ -75,6 +75,7 @@ export async function writeDemoRegistry(dir: string): Promise<DemoRegistry> {
   await writeFile(signingKeyFile, signing.privateKey, { mode: 0o600 });
   await writeFile(path.join(dir, 'keys', 'countersign-signing.asc'), signing.publicKey);
   const file = path.join(dir, 'registry.yaml');
-  await writeFile(file, `# Demo registry written by npm run demo; keys are generated fresh on each run.\n${stringify(registry)}`);
+  // It holds the clients' environment identifiers: the owner's only, like the database.
+  await writeFile(file, `# Demo registry written by npm run demo; keys are generated fresh on each run.\n${stringify(registry)}`, { mode: 0o600 });
   return { file, signingKeyFile, partnerPrivateKeys };
 }

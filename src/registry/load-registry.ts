@@ -1,12 +1,22 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { inspectPublicKey, describeKeyProblem, type KeyInfo } from '../adapters/pgp-keys.js';
+import { readRegularFile } from './read-regular-file.js';
 import { registrySchema, type RegistryFile } from './registry-schema.js';
 
 import type { RegistryProblem } from './format-problem.js';
 
 export { formatProblem, type RegistryProblem } from './format-problem.js';
+
+/**
+ * About 60,000 clients in the usual layout (~170 bytes each). Parsing YAML takes some 50 times the
+ * file's size in memory (measured: ~400 MB for 6.6 MB), so a much larger file would risk the process.
+ */
+export const MAX_REGISTRY_BYTES = 10 * 1024 * 1024;
+/** An armored public key with a few subkeys and signatures is a few KB; 1 MB is generous. */
+export const MAX_KEY_BYTES = 1024 * 1024;
+/** yaml's own default; written here so the limit is visible and tested. */
+export const MAX_ALIAS_COUNT = 100;
 
 export interface LoadedPartnerKey extends KeyInfo {
   armored: string;
@@ -17,9 +27,12 @@ export interface LoadedRegistry {
   data: RegistryFile;
   /** Partner id → its key, read and checked. */
   keys: Map<string, LoadedPartnerKey>;
+  /** The file's bytes as validated, so the import's SHA-256 is of exactly what was read. */
+  bytes: Buffer;
 }
 
-export type LoadResult = { ok: true; registry: LoadedRegistry } | { ok: false; problems: RegistryProblem[] };
+/** `fileUnusable`: the file itself could not be read or parsed (as opposed to entries in it being wrong). */
+export type LoadResult = { ok: true; registry: LoadedRegistry } | { ok: false; problems: RegistryProblem[]; fileUnusable?: boolean };
 
 type Section = 'clients' | 'partners' | 'apps' | 'integrations' | 'staff';
 
@@ -42,17 +55,22 @@ export async function loadRegistry(
   const problems: RegistryProblem[] = [];
   const add = (entry: string, field: string, message: string) => problems.push({ file, entry, field, message });
 
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    return { ok: false, problems: [{ file, entry: '', field: '', message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }] };
-  }
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const fileProblem = (message: string): LoadResult => ({ ok: false, fileUnusable: true, problems: [{ file, entry: '', field: '', message }] });
+  const read = await readRegularFile(file, MAX_REGISTRY_BYTES);
+  if (!read.ok) return fileProblem(`cannot read the file: it ${read.problem}`);
+  const bytes = read.bytes;
+  const doc = parseDocument(bytes.toString('utf8'), { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    return { ok: false, problems: doc.errors.map((e) => ({ file, entry: '', field: '', message: `not valid YAML: ${e.message.split('\n')[0]}` })) };
+    return { ok: false, fileUnusable: true, problems: doc.errors.map((e) => ({ file, entry: '', field: '', message: `not valid YAML: ${e.message.split('\n')[0]}` })) };
   }
-  const raw: unknown = doc.toJS() ?? {};
+  let raw: unknown;
+  try {
+    // An alias bomb ("billion laughs": anchors of anchors) expands exponentially when resolved; yaml
+    // counts alias expansions and throws past the limit. A registry has no use for many aliases.
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (e) {
+    return fileProblem(`not usable YAML: ${(e as Error).message.split('\n')[0]} (aliases are limited to ${MAX_ALIAS_COUNT} expansions)`);
+  }
   const parsed = registrySchema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -114,13 +132,12 @@ export async function loadRegistry(
     data.partners.map(async (p, i) => {
       const label = entryLabel(data, 'partners', i);
       const keyPath = path.resolve(baseDir, p.publicKey);
-      let armored: string;
-      try {
-        armored = await readFile(keyPath, 'utf8');
-      } catch (e) {
-        add(label, 'publicKey', `cannot read key file ${p.publicKey}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : (e as Error).message}`);
+      const keyFile = await readRegularFile(keyPath, MAX_KEY_BYTES);
+      if (!keyFile.ok) {
+        add(label, 'publicKey', `cannot read key file ${p.publicKey}: ${keyFile.problem}`);
         return;
       }
+      const armored = keyFile.bytes.toString('utf8');
       const inspected = await inspectPublicKey(armored, opts.now);
       if (!inspected.ok) {
         add(label, 'publicKey', `key file ${p.publicKey} ${inspected.problem === 'unreadable' ? describeKeyProblem('unreadable') : inspected.detail}`);
@@ -131,5 +148,5 @@ export async function loadRegistry(
   );
 
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, registry: { file, data, keys } };
+  return { ok: true, registry: { file, data, keys, bytes } };
 }

@@ -19,8 +19,16 @@ const domain = z
   .transform((d) => domainToASCII(d.toLowerCase()))
   .pipe(z.string().regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/, 'must be a domain name'));
 
-/** Identifiers are secrets; at least 4 characters so they can be masked reliably in any output. */
-const environmentId = z.string().regex(/^\S{4,200}$/, 'must be 4 to 200 characters without spaces');
+/**
+ * Identifiers are secrets, masked in every output by exact match. At least 4 characters so masking
+ * never hits ordinary words; only letters, digits and `-_.:/`, none of which JSON.stringify, CSV
+ * (RFC 4180) or YAML escape, so an identifier is spelled the same in every output form and masked
+ * there (the scrubber also knows the `\/` some other JSON encoders write).
+ */
+export const SAFE_ENVIRONMENT_ID = /^[A-Za-z0-9._:/-]{4,200}$/;
+const environmentId = z
+  .string()
+  .regex(SAFE_ENVIRONMENT_ID, 'must be 4 to 200 characters, only letters, digits and - _ . : / (so it can be masked in every output)');
 
 export const clientSchema = z.object({
   id,

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
   STAGES,
   STEPS,
+  STEP_REQUIRES,
+  STEP_TARGET,
+  describeBetaPart,
+  describeStep,
   explainRefusal,
+  isStage,
+  isStep,
+  missingBetaParts,
+  missingReadiness,
   transition,
   type Actor,
   type Stage,
@@ -80,5 +88,95 @@ describe('approval state machine', () => {
       const r = transition({ stage, step: 'withdrawal', actor: 'operator', readiness: {} });
       expect(r.ok && r.value).toEqual({ from: stage, to: 'withdrawn', effects: [{ kind: 'notify_staff_withdrawn' }] });
     }
+  });
+
+  it('refuses a beta consent that holds only the Beta-site consent, naming the missing test-database agreement', () => {
+    const r = transition({ stage: 'pending', step: 'beta_consent', actor: 'client', betaParts: { testDatabaseAgreement: false, betaSiteConsent: true }, readiness: READY });
+    expect(r).toEqual({ ok: false, error: { kind: 'beta_consent_incomplete', missing: ['testDatabaseAgreement'] } });
+  });
+
+  it('checks the consent before the app: an incomplete consent for an app that is not ready names the consent', () => {
+    const r = transition({ stage: 'pending', step: 'beta_consent', actor: 'client', betaParts: { testDatabaseAgreement: true, betaSiteConsent: false }, readiness: {} });
+    expect(!r.ok && r.error.kind).toBe('beta_consent_incomplete');
+  });
+
+  it('asks neither consent parts nor readiness of a production approval or a GA sign-off', () => {
+    expect(transition({ stage: 'beta_consented', step: 'production_approval', actor: 'client', readiness: {} })).toEqual({
+      ok: true,
+      value: { from: 'beta_consented', to: 'production_approved', effects: [{ kind: 'send_production_identifiers' }] },
+    });
+    expect(transition({ stage: 'production_approved', step: 'ga_signoff', actor: 'staff', readiness: {} })).toEqual({
+      ok: true,
+      value: { from: 'production_approved', to: 'ga_signed_off', effects: [{ kind: 'notify_staff_ga_ready' }] },
+    });
+  });
+
+  it('lets staff withdraw, but refuses a second withdrawal of a withdrawn integration as already done', () => {
+    expect(transition({ stage: 'beta_consented', step: 'withdrawal', actor: 'staff', readiness: {} })).toEqual({
+      ok: true,
+      value: { from: 'beta_consented', to: 'withdrawn', effects: [{ kind: 'notify_staff_withdrawn' }] },
+    });
+    expect(transition({ stage: 'withdrawn', step: 'withdrawal', actor: 'staff', readiness: {} })).toEqual({ ok: false, error: { kind: 'already_done', stage: 'withdrawn', step: 'withdrawal' } });
+  });
+
+  it('names the stage a step needs when the integration has not reached it', () => {
+    expect(transition({ stage: 'pending', step: 'ga_signoff', actor: 'client', readiness: READY })).toEqual({
+      ok: false,
+      error: { kind: 'stage_not_reached', stage: 'pending', step: 'ga_signoff', needs: 'production_approved' },
+    });
+    expect(transition({ stage: 'production_approved', step: 'beta_consent', actor: 'client', betaParts: BOTH, readiness: READY })).toEqual({
+      ok: false,
+      error: { kind: 'already_done', stage: 'production_approved', step: 'beta_consent' },
+    });
+    expect(transition({ stage: 'withdrawn', step: 'production_approval', actor: 'client', readiness: READY })).toEqual({ ok: false, error: { kind: 'integration_withdrawn', step: 'production_approval' } });
+  });
+
+  it('maps each step to the stage it needs and the stage it leads to, in the program\'s order', () => {
+    expect(STEP_REQUIRES).toEqual({ beta_consent: 'pending', production_approval: 'beta_consented', ga_signoff: 'production_approved' });
+    expect(STEP_TARGET).toEqual({ beta_consent: 'beta_consented', production_approval: 'production_approved', ga_signoff: 'ga_signed_off', withdrawal: 'withdrawn' });
+  });
+
+  it('recognises stage and step names, and nothing else (a staff reply or a registry may hold anything)', () => {
+    for (const s of STAGES) expect(isStage(s), s).toBe(true);
+    for (const s of STEPS) expect(isStep(s), s).toBe(true);
+    for (const s of ['', 'approved', 'Pending', 'beta_consent', 'withdrawal']) expect(isStage(s), s).toBe(false);
+    for (const s of ['', 'approve', 'Beta_Consent', 'pending', 'withdrawn']) expect(isStep(s), s).toBe(false);
+  });
+
+  it('counts a readiness condition as missing unless it is recorded as true', () => {
+    expect(missingReadiness(READY)).toEqual([]);
+    expect(missingReadiness({})).toEqual(['portalApproved', 'termsSigned', 'sandboxDone', 'preBetaDone']);
+    expect(missingReadiness({ portalApproved: false, termsSigned: true, sandboxDone: true })).toEqual(['portalApproved', 'preBetaDone']);
+  });
+
+  it('lists the beta-consent parts a mail lacks, in a fixed order', () => {
+    expect(missingBetaParts(BOTH)).toEqual([]);
+    expect(missingBetaParts(undefined)).toEqual(['testDatabaseAgreement', 'betaSiteConsent']);
+    expect(missingBetaParts({ testDatabaseAgreement: false, betaSiteConsent: true })).toEqual(['testDatabaseAgreement']);
+    expect(missingBetaParts({ testDatabaseAgreement: true, betaSiteConsent: false })).toEqual(['betaSiteConsent']);
+  });
+
+  it('describes every step and consent part in the words staff read', () => {
+    expect(STEPS.map(describeStep)).toEqual(['beta consent', 'Production approval', 'GA sign-off', 'withdrawal']);
+    expect(describeBetaPart('testDatabaseAgreement')).toBe('confirmation of an agreement with the developer for access to the test database');
+    expect(describeBetaPart('betaSiteConsent')).toBe('consent to be, and readiness to act as, a Beta site');
+  });
+
+  it('explains every refusal in one line naming the step, the stages and what is missing', () => {
+    const lines: [TransitionRefusal, string][] = [
+      [{ kind: 'already_done', stage: 'production_approved', step: 'production_approval' }, 'The Production approval was already recorded: the integration is at production_approved.'],
+      [{ kind: 'stage_not_reached', stage: 'pending', step: 'ga_signoff', needs: 'production_approved' }, 'A GA sign-off needs the integration at production_approved; it is at pending.'],
+      [{ kind: 'integration_withdrawn', step: 'beta_consent' }, 'The integration was withdrawn; a beta consent cannot apply to it.'],
+      [
+        { kind: 'beta_consent_incomplete', missing: ['testDatabaseAgreement', 'betaSiteConsent'] },
+        'The beta consent is incomplete: missing confirmation of an agreement with the developer for access to the test database and consent to be, and readiness to act as, a Beta site.',
+      ],
+      [
+        { kind: 'app_not_ready', missing: ['portalApproved', 'termsSigned', 'sandboxDone', 'preBetaDone'] },
+        'The app is not ready for beta: not recorded as done: app entry approved in the developer portal; API terms of service signed; sandbox development complete; pre-beta requirements complete.',
+      ],
+      [{ kind: 'withdrawal_needs_staff' }, 'A withdrawal is only ever applied by a staff or operator decision.'],
+    ];
+    for (const [refusal, line] of lines) expect(explainRefusal(refusal)).toBe(line);
   });
 });

@@ -98,6 +98,11 @@ describe('sender policy', () => {
     expect(senderSummary(v)).toBe('unverified');
   });
 
+  it('names a display-name spoof and a forwarded approval even from an unregistered domain', () => {
+    expect(verify(mail('pm@gmail.com', { name: 'pm@riversidefm.org', ar: [PASS] }))).toEqual({ kind: 'display_name_address', address: 'pm@gmail.com', shown: 'pm@riversidefm.org' });
+    expect(verify(mail('dev@acmehealth.io', { subject: 'Fwd: Acme Scheduler production', ar: [PASS] }))).toEqual({ kind: 'forwarded', address: 'dev@acmehealth.io', how: 'subject "Fwd: Acme Scheduler production"' });
+  });
+
   it.each([
     ['Pat Moore', null],
     ['pm@riversidefm.org', null],
@@ -206,10 +211,13 @@ function practiceClients(n: number): ClientRef[] {
   const syllables = ['ri', 'ver', 'side', 'lake', 'hill', 'crest', 'north', 'val', 'ley', 'oak', 'pine', 'brook', 'ma', 'ple', 'sun', 'rise', 'west', 'glen', 'wood', 'park', 'view', 'stone', 'bay', 'cedar', 'elm', 'mill', 'field', 'ash', 'fox', 'deer'];
   const words = ['fm', 'peds', 'clinic', 'health', 'medical', 'family', 'care', 'md', 'pc', 'med'];
   const tlds = ['org', 'com', 'net', 'us', 'health'];
-  let seed = 7;
+  let seed = 0x9e3779b9;
   const pick = <T>(xs: readonly T[]): T => {
-    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-    return xs[seed % xs.length]!;
+    // xorshift32: every bit varies, unlike the low bits of a power-of-two LCG.
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return xs[(seed >>> 0) % xs.length]!;
   };
   const domains = new Set<string>();
   while (domains.size < n) domains.add(`${pick(syllables)}${pick(syllables)}${pick(syllables)}${pick(words)}.${pick(tlds)}`);

@@ -54,8 +54,22 @@ function waitForGreeting(port: number, timeoutMs = 10_000): Promise<void> {
   });
 }
 
+export interface DovecotOptions {
+  /**
+   * Personal folders under this prefix with `.` as separator (`INBOX.`), as Cyrus and Courier
+   * present them (RFC 2342 NAMESPACE); default: Dovecot's own (no prefix).
+   */
+  namespacePrefix?: string;
+  /**
+   * OAuth2 (SASL XOAUTH2 and OAUTHBEARER, RFC 7628) besides passwords: Dovecot's oauth2 passdb
+   * validates the bearer token locally, a JWT checked against the issuer's public key in `keysDir`
+   * (`default/RS256/<kid>`), and takes the mailbox it grants from the token's `email` claim.
+   */
+  oauth2?: { keysDir: string };
+}
+
 /** A throwaway Dovecot on a free loopback port with one passwd-file user and a temporary Maildir. */
-export async function startDovecot(): Promise<Dovecot> {
+export async function startDovecot(opts: DovecotOptions = {}): Promise<Dovecot> {
   ensureDovecot();
   const dir = mkdtempSync(path.join(tmpdir(), 'cs-dovecot-'));
   chmodSync(dir, 0o755);
@@ -68,6 +82,18 @@ export async function startDovecot(): Promise<Dovecot> {
   mkdirSync(path.join(dir, 'state'), { recursive: true });
   writeFileSync(path.join(dir, 'users'), `${user}:{PLAIN}${pass}\n`);
   const conf = path.join(dir, 'dovecot.conf');
+  const namespace = opts.namespacePrefix
+    ? `namespace inbox {\n  prefix = ${opts.namespacePrefix}\n  separator = .\n  inbox = yes\n}\n`
+    : '';
+  let oauth = '';
+  if (opts.oauth2) {
+    writeFileSync(
+      path.join(dir, 'dovecot-oauth2.conf.ext'),
+      `introspection_mode = local\nlocal_validation_key_dict = fs:posix:prefix=${opts.oauth2.keysDir}/\nusername_attribute = email\n`,
+    );
+    // After the password file: a token offered as a password fails there and is validated here.
+    oauth = `passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = ${dir}/dovecot-oauth2.conf.ext\n}\n`;
+  }
   writeFileSync(
     conf,
     `base_dir = ${dir}/base
@@ -77,12 +103,13 @@ listen = 127.0.0.1
 protocols = imap
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login${opts.oauth2 ? ' xoauth2 oauthbearer' : ''}
 mail_location = maildir:${dir}/mail/%u
 first_valid_uid = 1
 default_login_user = dovenull
 default_internal_user = dovecot
 mailbox_idle_check_interval = 1 secs
+auth_verbose = yes
 service imap-login {
   inet_listener imap {
     port = ${port}
@@ -91,11 +118,11 @@ service imap-login {
     port = 0
   }
 }
-passdb {
+${namespace}passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${dir}/users
 }
-userdb {
+${oauth}userdb {
   driver = static
   args = uid=dovecot gid=dovecot home=${dir}/mail/%u
 }

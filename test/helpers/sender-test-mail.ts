@@ -30,7 +30,7 @@ export function senderMail(from: string, spec: SenderMailSpec = {}): InboundMail
   const headers = new Map<string, string[]>(Object.entries(spec.headers ?? {}));
   if (spec.ar) headers.set('authentication-results', spec.ar);
   // Spread, so that fields added to InboundMail later do not break this helper's literal.
-  const bodyParts = { hasPlainPart: true, htmlText: null, hiddenText: '', calendar: false };
+  const bodyParts = { hasPlainPart: true, htmlText: null, hiddenText: '', calendar: false, truncatedAt: null };
   return {
     ...bodyParts,
     messageId: '<m@x>',

@@ -3,7 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { bounceToken, tokenOf, verpAddress } from '../../src/core/bounce-token.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { bounceToken, reportsFailure, tokenOf, verpAddress } from '../../src/core/bounce-token.js';
 import { AUTHSERV_ID, makeMail, PRODUCTION_APPROVAL } from '../helpers/mail.js';
 import { makeKey } from '../helpers/pgp-keys.js';
 import { makeProject, type Project } from '../helpers/project.js';
@@ -55,7 +56,7 @@ async function sentMails(extra: Record<string, string> = {}) {
  * and the returned headers, `Auto-Submitted: auto-replied`, the null return path, and the headers its
  * local delivery prepends (`Delivered-To`, `X-Original-To`).
  */
-function postfixBounce(o: { to: string; returned: string; from?: string; deliveredTo?: string | null; auth?: string; finalRecipient?: string }): string {
+function postfixBounce(o: { to: string; returned: string; from?: string; deliveredTo?: string | null; auth?: string; finalRecipient?: string; action?: 'failed' | 'delayed' }): string {
   const b = '4XkQ2m1Zzkz9sWl.1763892300/mx.partners.example';
   const from = o.from ?? 'MAILER-DAEMON@mx.partners.example (Mail Delivery System)';
   const deliveredTo = o.deliveredTo === undefined ? o.to : o.deliveredTo;
@@ -97,8 +98,8 @@ function postfixBounce(o: { to: string; returned: string; from?: string; deliver
     'Arrival-Date: Mon, 23 Nov 2026 10:04:58 +0000 (UTC)',
     '',
     `Final-Recipient: rfc822; ${o.finalRecipient ?? 'integrations@acmehealth.io'}`,
-    'Action: failed',
-    'Status: 5.1.1',
+    `Action: ${o.action ?? 'failed'}`,
+    o.action === 'delayed' ? 'Status: 4.4.1' : 'Status: 5.1.1',
     'Remote-MTA: dns; mx.acmehealth.io',
     'Diagnostic-Code: smtp; 550 5.1.1 User unknown',
     '',
@@ -139,9 +140,27 @@ describe('the return-path token (pure)', () => {
     expect(tokenOf('apipartners@partners.example', `apipartners+${t}@evil.example`)).toBeNull();
     expect(tokenOf('apipartners@partners.example', `other+${t}@partners.example`)).toBeNull();
   });
+
+  it('only an Action of failed (or none at all, from older MTAs) is a failure (RFC 3464 §2.3.3)', () => {
+    expect(reportsFailure('Final-Recipient: rfc822; a@b.example\r\nAction: failed\r\nStatus: 5.1.1')).toBe(true);
+    expect(reportsFailure('Action: delayed\r\nStatus: 4.4.1\r\n\r\nAction: failed')).toBe(true);
+    expect(reportsFailure('Action: delayed\r\nStatus: 4.4.1')).toBe(false);
+    expect(reportsFailure('The mail could not be delivered.')).toBe(true);
+  });
+
+  it('the bounce address defaults to COUNTERSIGN_FROM; with VERP its local part must leave room for the token', () => {
+    expect(loadConfig({ COUNTERSIGN_FROM: 'API@Partners.example' })).toMatchObject({ bounceAddress: 'api@partners.example', verp: true });
+    expect(loadConfig({ COUNTERSIGN_BOUNCE_ADDRESS: 'bounces@partners.example', COUNTERSIGN_VERP: 'off' })).toMatchObject({ bounceAddress: 'bounces@partners.example', verp: false });
+    const long = `${'x'.repeat(29)}@partners.example`;
+    expect(() => loadConfig({ COUNTERSIGN_BOUNCE_ADDRESS: long })).toThrow(ConfigError);
+    expect(() => loadConfig({ COUNTERSIGN_BOUNCE_ADDRESS: long })).toThrow(/COUNTERSIGN_BOUNCE_ADDRESS: .*at most 28 characters/);
+    expect(loadConfig({ COUNTERSIGN_BOUNCE_ADDRESS: long, COUNTERSIGN_VERP: 'off' }).bounceAddress).toBe(long);
+    expect(() => loadConfig({ COUNTERSIGN_VERP: 'maybe' })).toThrow(/COUNTERSIGN_VERP/);
+  });
 });
 
-describe('delivery reports: only our own bounces count (real SMTP peer, the daemon binary)', () => {
+// Each test runs the daemon binary two or three times: a slow, shared machine needs more than the default 30 s.
+describe('delivery reports: only our own bounces count (real SMTP peer, the daemon binary)', { timeout: 120_000 }, () => {
   it('every outgoing mail leaves with its own VERP return path', async () => {
     const { smtp, partner, ack } = await sentMails();
     try {
@@ -174,6 +193,20 @@ describe('delivery reports: only our own bounces count (real SMTP peer, the daem
       deliver(p, postfixBounce({ to: partner.envelopeFrom, returned: partner.headers }));
       await runOnce(p);
       expect(bounceFlags(p)).toHaveLength(1);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('a genuine delay warning (Action: delayed, still being retried) leaves the mail sent', async () => {
+    const { smtp, p, partner } = await sentMails();
+    try {
+      deliver(p, postfixBounce({ to: partner.envelopeFrom, returned: partner.headers, action: 'delayed' }));
+      await runOnce(p);
+      expect(outbox(p).find((o) => o.id === partner.id)!.status).toBe('sent');
+      expect(bounceFlags(p)).toEqual([]);
+      expect(lastMessage(p).outcome).toBe('ignored');
+      expect(codes(lastMessage(p).reasons)).toEqual(['auto_submitted']);
     } finally {
       await smtp.close();
     }

@@ -136,6 +136,17 @@ describe('safe identifiers: masked exactly in every output form', () => {
     expect(r.stderr).toContain('nothing was written');
   });
 
+  it('doctor fails, naming the client only, when the database holds an identifier imported before the safe set', async () => {
+    const p = await makeProject();
+    const db = openDb(p.dbPath);
+    db.$client.prepare(`UPDATE clients SET production_environment_ids = ? WHERE id = 'riverside'`).run(JSON.stringify(['RFM"PROD\\7731']));
+    db.$client.close();
+    const r = await runCountersign(['doctor', '--json'], p.env);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).checks.find((c: { check: string }) => c.check === 'identifiers')).toMatchObject({ verdict: 'fail', detail: expect.stringContaining('client(s) riverside hold an identifier') });
+    expect(r.stdout).not.toContain('7731');
+  });
+
   it('the scrubber masks an identifier in its JSON-escaped spellings (\\", \\\\ and \\/)', () => {
     registerSecrets(['RFM"PROD\\7731', 'RFM/PROD/7731']);
     const json = JSON.stringify({ subject: 'about RFM"PROD\\7731 and RFM/PROD/7731' });

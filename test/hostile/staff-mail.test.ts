@@ -39,6 +39,8 @@ function expectWellFormed(raw: string): void {
   expect(head).toMatch(/^[\x00-\x7f]*$/);
 }
 
+/** Characters as a reader counts them: code points, not UTF-16 units. */
+const chars = (s: string) => [...s].length;
 const clearText = (raw: string) => raw.replace(/-----BEGIN PGP MESSAGE-----[\s\S]*?-----END PGP MESSAGE-----/g, '');
 
 // ---------------------------------------------------------------------------------------------------
@@ -70,7 +72,7 @@ async function daemonWithPeer() {
 const FAKE_WHY = 'Why:\n  - Nothing is in doubt: the sender is verified and the step is allowed.';
 const FAKE_PROPOSAL = 'Reply APPROVE to record the Production approval of Acme Scheduler for Riverside Family Medicine and send Acme Health Apps the Production identifiers, or REJECT.';
 
-describe('staff notifications cannot be forged by what a client writes (daemon + SMTP peer)', () => {
+describe('staff notifications cannot be forged by what a client writes (daemon + SMTP peer)', { timeout: 120_000 }, () => {
   it('a fake "Why:" section and a fake "Reply APPROVE" line appear only quoted, inside the fence', async () => {
     const { smtp, p, run, mailsTo } = await daemonWithPeer();
     try {
@@ -117,12 +119,12 @@ describe('staff notifications cannot be forged by what a client writes (daemon +
   it('a 1 MB Subject is cut to 200 characters in the acknowledgement and the staff notice; no line passes 998 octets', async () => {
     const { smtp, p, run, mailsTo } = await daemonWithPeer();
     try {
-      const huge = `Acme Scheduler production ${'approval '.repeat(117_000)}`;
-      expect(huge.length).toBeGreaterThan(1_000_000);
+      // 1 MB (10^6 characters): under mailparser's 1 MiB limit on a header block, so it is parsed and read.
+      const huge = `Acme Scheduler production ${'approval '.repeat(111_108)}`;
+      expect(huge.length).toBeGreaterThanOrEqual(999_990);
       deliver(p, makeMail({ from: 'pm@riversidefm.org', subject: huge, body: 'Acme Scheduler is approved for production - go ahead.', messageId: '<huge-1@riversidefm.org>' }));
       deliver(p, makeMail({ from: 'pm@riversidefm.org', auth: null, subject: huge, body: 'Acme Scheduler is approved for production.' }));
       await run();
-      console.log(JSON.stringify(p.query('SELECT outcome, reasons FROM messages')), JSON.stringify(p.query('SELECT kind, status, last_error FROM outbox')));
       const [ack] = await mailsTo('pm@riversidefm.org');
       const [notice] = await mailsTo('ops@partners.example');
       for (const m of [ack!, notice!]) expectWellFormed(m.raw);
@@ -185,6 +187,10 @@ const hostileText = (maxParts: number) =>
   fc.array(fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.constantFrom(...NASTY), fc.string({ unit: 'grapheme-ascii', maxLength: 80 })), { maxLength: maxParts }).map((parts) => parts.join(''));
 const maybeHuge = (arb: fc.Arbitrary<string>) => fc.oneof({ weight: 9, arbitrary: arb }, { weight: 1, arbitrary: fc.tuple(arb, fc.integer({ min: 1000, max: 200_000 })).map(([s, n]) => `${s}${'ä'.repeat(n)}${s}`) });
 
+/** 300 runs each by default (a fixed seed, so a failure reproduces); FUZZ_RUNS and FUZZ_SEED for a longer hunt. */
+const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
+const seed = (fixed: number) => (process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : fixed);
+
 const REASONS = (s: string) => [
   { code: 'blocked', kind: 'conditional', cue: s.slice(0, 10), sentence: s },
   { code: 'auto_reply_subject', subject: s },
@@ -210,7 +216,7 @@ describe('the staff-mail renderer under fuzzing (fast-check)', () => {
     db.$client.prepare('SELECT id, kind, integration_id AS integrationId, event_seq AS eventSeq, recipient, context, message_id AS messageId, created_at AS createdAt FROM outbox ORDER BY id DESC LIMIT 1').get() as OutboxRow;
 
   it(`a staff notice never throws, never puts CR or LF inside a header value, never a line over 998 octets, never client text outside the fence, never an identifier`, async () => {
-    const runs = 300;
+    const runs = RUNS;
     let checked = 0;
     await fc.assert(
       fc.asyncProperty(
@@ -229,7 +235,7 @@ describe('the staff-mail renderer under fuzzing (fast-check)', () => {
           expectWellFormed(r.raw);
           const parsed = await simpleParser(r.raw);
           expect(parsed.subject).not.toMatch(/[\r\n]/);
-          expect(parsed.subject!.length).toBeLessThanOrEqual('[CS-XXXXXXXXXXXXX] Flagged: '.length + 200);
+          expect(chars(parsed.subject!)).toBeLessThanOrEqual('[CS-XXXXXXXXXXXXX] Flagged: '.length + 200);
           const { inside, outside } = fenced(parsed.text!);
           for (const line of inside) expect(line).toMatch(/^>( |$)/);
           // Every line outside the fence is one of ours: a template line, or an echoed value behind its label.
@@ -241,14 +247,14 @@ describe('the staff-mail renderer under fuzzing (fast-check)', () => {
           checked++;
         },
       ),
-      { numRuns: runs, seed: 20261123 },
+      { numRuns: runs, seed: seed(20261123) },
     );
     expect(checked).toBe(runs);
     console.info(`staff-notice renderer: ${checked} fuzzed runs`);
   }, 240_000);
 
   it('a client acknowledgement with a hostile subject and Message-IDs is folded, one line per header, and holds no identifier', async () => {
-    const runs = 300;
+    const runs = RUNS;
     let checked = 0;
     await fc.assert(
       fc.asyncProperty(fc.record({ subject: maybeHuge(hostileText(8)), inReplyTo: hostileText(3), references: fc.array(hostileText(3), { maxLength: 4 }) }), async (c) => {
@@ -260,11 +266,11 @@ describe('the staff-mail renderer under fuzzing (fast-check)', () => {
         const parsed = await simpleParser(r.raw);
         expect(parsed.subject).toMatch(/^Re: /);
         expect(parsed.subject).not.toMatch(/[\r\n]/);
-        expect(parsed.subject!.length).toBeLessThanOrEqual('Re: '.length + 200);
+        expect(chars(parsed.subject!)).toBeLessThanOrEqual('Re: '.length + 200);
         for (const id of TEST_IDS) expect(`${r.raw}\n${parsed.subject}`).not.toContain(id);
         checked++;
       }),
-      { numRuns: runs, seed: 20261124 },
+      { numRuns: runs, seed: seed(20261124) },
     );
     expect(checked).toBe(runs);
     console.info(`client-acknowledgement renderer: ${checked} fuzzed runs`);

@@ -1,7 +1,9 @@
+import { createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { bounceToken, verpAddress } from '../../src/core/bounce-token.js';
 import { makeMail, PRODUCTION_APPROVAL } from '../helpers/mail.js';
 import { makeProject, type Project } from '../helpers/project.js';
 import { runCountersign } from '../helpers/run-cli.js';
@@ -47,11 +49,15 @@ describe('the embedded Maildir default', () => {
   it('a delivery report about a mail Countersign sent marks that mail undelivered and raises it to staff', async () => {
     const p = await makeProject();
     const db = new Database(p.dbPath);
-    db.prepare("INSERT INTO outbox (kind, status, created_at, message_id) VALUES ('partner_production_identifiers', 'sent', '2026-11-23T00:00:00Z', '<cs-out-77@partners.example>')").run();
+    const row = Number(db.prepare("INSERT INTO outbox (kind, status, created_at, message_id) VALUES ('partner_production_identifiers', 'sent', '2026-11-23T00:00:00Z', '<cs-out-77@partners.example>')").run().lastInsertRowid);
+    // The report comes back to the mail's own VERP return path (the key as the daemon keeps it in `meta`).
+    const key = Buffer.alloc(32, 9);
+    db.prepare("INSERT INTO meta (key, value) VALUES ('verp_hmac_key', ?)").run(key.toString('hex'));
     db.close();
+    const returnPath = verpAddress('apipartners@partners.example', bounceToken((m) => createHmac('sha256', key).update(m).digest(), row, '<cs-out-77@partners.example>'));
     const dsn = [
       'From: Mail Delivery Subsystem <MAILER-DAEMON@acmehealth.io>',
-      'To: apipartners@partners.example',
+      `To: ${returnPath}`,
       'Subject: Undelivered Mail Returned to Sender',
       'Message-ID: <dsn-77@acmehealth.io>',
       'MIME-Version: 1.0',

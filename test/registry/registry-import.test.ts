@@ -1,13 +1,34 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { CliContext } from '../../src/cli/context.js';
+import { runCli } from '../../src/cli/main.js';
+import type { Out } from '../../src/cli/output.js';
+import { openDb, type Db } from '../../src/db/open-db.js';
 import { importRegistry } from '../../src/registry/import-registry.js';
 import { exportRegistry } from '../../src/registry/export-registry.js';
 import { formatProblem, loadRegistry } from '../../src/registry/load-registry.js';
 import { makeKey, makeRevokedKey } from '../helpers/pgp-keys.js';
 import { baseRegistry, goodKey, writeRegistry } from '../helpers/registry-fixture.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { testDb } from '../helpers/test-db.js';
+
+/** Rows in every table the migrations made (their own bookkeeping aside); closes the database when asked. */
+function rowCounts(db: Db, close = false): Record<string, number> {
+  const tables = db.$client.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").all() as { name: string }[];
+  const counts = Object.fromEntries(tables.map(({ name }) => [name, (db.$client.prepare(`SELECT COUNT(*) AS n FROM "${name}"`).get() as { n: number }).n]));
+  if (close) db.$client.close();
+  return counts;
+}
+
+/** Runs `countersign ARGS` in-process on the database file; returns the exit code and what it wrote to stderr. */
+async function countersign(args: string[], dbPath: string): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  const out: Out = { stdout: () => {}, stdoutWithSecrets: () => {}, stderr: (s) => void (stderr += s) };
+  const code = await runCli(args, new CliContext({ COUNTERSIGN_DB: dbPath }, out)); // runCli closes the database
+  return { code, stderr };
+}
 
 async function problemsOf(reg: Record<string, any>, keys?: Record<string, string>): Promise<string[]> {
   const file = await writeRegistry(reg, keys ? { keys } : {});
@@ -102,14 +123,42 @@ describe('registry validation', () => {
 
 describe('registry import', () => {
   it('writes nothing when any entry is wrong', async () => {
-    const db = testDb();
+    // The operator's path: `countersign registry import FILE`, in-process, on a database file.
+    const dir = tempDir();
+    const dbPath = path.join(dir, 'cs.sqlite');
+    const before = rowCounts(openDb(dbPath), true);
     const reg = baseRegistry();
-    reg.apps[0].partner = 'nobody';
-    const r = await loadRegistry(await writeRegistry(reg));
-    expect(r.ok).toBe(false);
-    for (const table of ['staff', 'clients', 'partners', 'apps', 'integrations', 'events']) {
-      expect(db.$client.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get()).toEqual({ n: 0 });
-    }
+    reg.apps[1].partner = 'nobody'; // the last app: staff, clients, partners and the first app are all valid
+    const file = await writeRegistry(reg, { dir });
+
+    const r = await countersign(['registry', 'import', file], dbPath);
+
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('apps[1] (acme-notes) → partner: unknown partner "nobody"');
+    expect(r.stderr).toContain('nothing was written');
+    const after = rowCounts(openDb(dbPath), true);
+    expect(after).toEqual(before);
+    expect(Object.values(after).every((n) => n === 0)).toBe(true);
+
+    // The same file made right is imported into the same database: the counts above could see rows.
+    reg.apps[1].partner = 'acme';
+    writeFileSync(file, stringify(reg));
+    expect(await countersign(['registry', 'import', file], dbPath)).toEqual({ code: 0, stderr: '' });
+    expect(rowCounts(openDb(dbPath), true)).toMatchObject({ staff: 1, clients: 2, partners: 1, apps: 2, integrations: 1, events: 2 });
+  });
+
+  it('rolls back every row when the database refuses an entry half-way through the import', async () => {
+    const db = testDb();
+    const before = rowCounts(db);
+    const loaded = await loadRegistry(await writeRegistry());
+    if (!loaded.ok) throw new Error('fixture');
+    // Past validation (a registry changed between load and import): the last integration names a
+    // client that does not exist, so the foreign key fails after every other section was written.
+    loaded.registry.data.integrations.push({ app: 'acme-notes', client: 'nowhere', stage: 'pending' });
+
+    expect(() => importRegistry(db, loaded.registry, { actor: 'operator:test' })).toThrow(/FOREIGN KEY/);
+    expect(rowCounts(db)).toEqual(before);
+    expect(rowCounts(db)).toMatchObject({ staff: 0, clients: 0, client_domains: 0, partners: 0, apps: 0, integrations: 0, events: 0 });
   });
 
   it('imports, then upserts: renamed client updated, new integration added, existing stage kept and reported', async () => {

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { foldWord, invisibleInWord, mixedScriptWord, normalizeText } from '../../src/core/normalize-text.js';
+
+describe('normalizeText', () => {
+  it('folds full-width letters (NFKC) and removes every invisible character', () => {
+    expect(normalizeText('ａｐｐｒｏｖｅｄ')).toBe('approved');
+    for (const c of ['\u00AD', '\u034F', '\u180E', '\u200B', '\u200F', '\u202A', '\u202E', '\u2060', '\u2064', '\u2066', '\u2069', '\uFEFF']) {
+      expect(normalizeText(`app${c}ro${c}ved`), c.codePointAt(0)!.toString(16)).toBe('approved');
+    }
+  });
+
+  it('makes apostrophes, quotes, dashes and spaces plain', () => {
+    // U+00B4 is listed too, but NFKC has already turned it into a space and a combining accent, so it never matches (a known gap).
+    expect(normalizeText('don\u2019t don\u2018t don\u02BCt don\u2032t don\u0060t')).toBe("don't don't don't don't don't");
+    expect(normalizeText('\u201Cok\u201D \u201Eok\u201C \u00ABok\u00BB')).toBe('"ok" "ok" "ok"');
+    expect(normalizeText('go\u2010live go\u2013live go\u2015live 5\u22123')).toBe('go-live go-live go-live 5-3');
+    expect(normalizeText('a\u00A0b\u2000c\u200Ad\u202Fe\u205Ff\u3000g')).toBe('a b c d e f g');
+  });
+
+  it('leaves plain text as it is', () => {
+    expect(normalizeText("Approved - don't \"wait\".")).toBe("Approved - don't \"wait\".");
+  });
+});
+
+describe('foldWord', () => {
+  it('lower-cases, drops diacritics and folds ß', () => {
+    expect(foldWord('PRODUCCIÓN')).toBe('produccion');
+    expect(foldWord('Straße')).toBe('strasse');
+    expect(foldWord('Genehmigt')).toBe('genehmigt');
+  });
+});
+
+describe('invisibleInWord', () => {
+  it('shows the first word with an invisible character inside, with twelve characters of context', () => {
+    expect(invisibleInWord('Please note: we app\u200Brove it for production today')).toBe('note: we app·rove it for p');
+  });
+
+  it('finds up to eight invisible characters in a row, and none between words', () => {
+    expect(invisibleInWord(`a${'\u200B'.repeat(8)}b`)).toBe('a········b');
+    expect(invisibleInWord(`a${'\u200B'.repeat(9)}b`)).toBeNull();
+    expect(invisibleInWord('approved \u200B for')).toBeNull();
+    expect(invisibleInWord('approved')).toBeNull();
+  });
+
+  it('finds a soft hyphen and a bidi control inside a word', () => {
+    expect(invisibleInWord('ap\u00ADproved')).toBe('ap·proved');
+    expect(invisibleInWord('ap\u202Eproved')).toBe('ap·proved');
+    expect(invisibleInWord('ap\uFEFFproved')).toBe('ap·proved');
+  });
+
+  it('collapses whitespace in the context shown', () => {
+    expect(invisibleInWord('x\n\n  ap\u200Bproved')).toBe('x ap·proved');
+  });
+});
+
+describe('mixedScriptWord', () => {
+  it('names a word mixing Latin with Cyrillic or Greek letters', () => {
+    expect(mixedScriptWord('We \u0430pproved it')).toBe('\u0430pproved');
+    expect(mixedScriptWord('We appr\u03BFved it')).toBe('appr\u03BFved');
+  });
+
+  it('accepts words all in one script', () => {
+    expect(mixedScriptWord('We approved \u043E\u0434\u043E\u0431\u0440\u0435\u043D\u043E \u03BD\u03B1\u03B9')).toBeNull();
+  });
+
+  it('cuts a long mixed word to 40 characters', () => {
+    const w = `\u0430${'p'.repeat(60)}`;
+    expect(mixedScriptWord(w)).toBe(w.slice(0, 40));
+  });
+});

@@ -1,0 +1,119 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { detectLanguage } from '../../src/adapters/detect-language.js';
+import { loadPhraseLists } from '../../src/adapters/load-phrases.js';
+import { parseMail } from '../../src/adapters/parse-mail.js';
+import type { Decision, DecisionContext } from '../../src/core/decide.js';
+import { decideMessage } from '../../src/daemon/decide-message.js';
+import { loadDecisionContext } from '../../src/db/load-decision-context.js';
+import { decisionRegistry } from '../helpers/decision-registry.js';
+import { AUTHSERV_ID, makeMail, PRODUCTION_APPROVAL } from '../helpers/mail.js';
+import { seededDb } from '../helpers/test-db.js';
+
+let ctx: DecisionContext;
+beforeAll(async () => {
+  ctx = loadDecisionContext(await seededDb(decisionRegistry()), { ownAddresses: ['apipartners@partners.example'], minConfidence: 0.6 });
+});
+
+async function decideText(raw: string): Promise<Decision> {
+  const buf = Buffer.from(raw);
+  return decideMessage(buf, await parseMail(buf), ctx, { phrases: loadPhraseLists(), detectLanguage, authservId: AUTHSERV_ID });
+}
+const codes = (d: Decision) => d.reasons.map((r) => r.code);
+
+/** An HTML-only mail from riverside (beta consented for Acme Scheduler), authenticated. */
+function htmlOnly(html: string, extraParts = ''): string {
+  const head = makeMail({ body: 'x' }).split('\r\n\r\n')[0]!.replace(/Content-Type: text\/plain; charset=utf-8/, '');
+  if (!extraParts) return `${head}Content-Type: text/html; charset=utf-8\r\n\r\n${html}\r\n`;
+  return `${head}Content-Type: multipart/mixed; boundary="mx"\r\n\r\n--mx\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${html}\r\n${extraParts}--mx--\r\n`;
+}
+
+describe('the decision reads what a person sees', () => {
+  it('applies a clean production approval (the baseline every case below changes)', async () => {
+    const d = await decideText(makeMail({ body: PRODUCTION_APPROVAL }));
+    expect({ action: d.action, reasons: d.reasons }).toEqual({ action: 'apply', reasons: [] });
+    const h = await decideText(htmlOnly('<div>Hi team,</div><div>Acme Scheduler is approved for production - go ahead.</div><div>Pat</div>'));
+    expect({ action: h.action, reasons: h.reasons }).toEqual({ action: 'apply', reasons: [] });
+  });
+
+  it.each([
+    ['display:none', '<span style="display:none">Acme Scheduler is approved for production.</span>'],
+    ['visibility:hidden', '<div style="visibility: hidden">Acme Scheduler is approved for production.</div>'],
+    ['white on white', '<p style="color:#ffffff">Acme Scheduler is approved for production.</p>'],
+    ['near-white on white', '<font color="#fefefe">Acme Scheduler is approved for production.</font>'],
+    ['1px text', '<span style="font-size:1px">Acme Scheduler is approved for production.</span>'],
+    ['zero opacity', '<div style="opacity:0">Acme Scheduler is approved for production.</div>'],
+    ['off-screen', '<div style="position:absolute;left:-9999px">Acme Scheduler is approved for production.</div>'],
+    ['hidden attribute', '<div hidden>Acme Scheduler is approved for production.</div>'],
+    ['a hidden class', '<style>.x{display:none}</style><p class="x">Acme Scheduler is approved for production.</p>'],
+    ['a comment', '<!-- Acme Scheduler is approved for production. -->'],
+  ])('never applies approval words hidden by %s', async (_how, hidden) => {
+    const d = await decideText(htmlOnly(`<div>Thanks for the update on Acme Scheduler, we will look at it.</div>${hidden}`));
+    expect(d.action).toBe('flag');
+    expect(d.classification.matched).toEqual([]);
+    if (_how !== 'a comment') expect(codes(d)).toContain('hidden_text');
+  });
+
+  it('flags a plain-text part that approves while the HTML part does not yet approve', async () => {
+    const d = await decideText(makeMail({ body: PRODUCTION_APPROVAL, html: '<p>Hi team,</p><p>Riverside does not yet approve Acme Scheduler for production.</p>' }));
+    expect(d.action).toBe('flag');
+    expect(d.reasons).toContainEqual({ code: 'parts_disagree', plain: 'production approval', html: 'production approval, held back' });
+  });
+
+  it('flags a meeting invitation whose agenda is an approval sentence', async () => {
+    const ics = 'BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nSUMMARY:Approve Acme Scheduler for production\r\nDESCRIPTION:Acme Scheduler is approved for production.\r\nEND:VEVENT\r\nEND:VCALENDAR';
+    const d = await decideText(htmlOnly('<p>Acme Scheduler is approved for production.</p>', `--mx\r\nContent-Type: text/calendar; method=REQUEST; charset=utf-8\r\n\r\n${ics}\r\n`));
+    expect(d.action).toBe('flag');
+    expect(codes(d)).toContain('calendar_invitation');
+  });
+
+  it('flags a word that mixes Latin with Cyrillic letters', async () => {
+    const d = await decideText(makeMail({ body: 'Acme Scheduler is \u0430pproved for production.' }));
+    expect(d.action).toBe('flag');
+    expect(d.reasons).toContainEqual({ code: 'mixed_script', word: '\u0430pproved' });
+  });
+
+  it('reads through zero-width characters but flags them inside a word', async () => {
+    const d = await decideText(makeMail({ body: 'Acme Scheduler is app\u200Broved for production.' }));
+    expect(d.classification.matched.map((m) => m.of)).toEqual(['production_approval']);
+    expect(d.action).toBe('flag');
+    expect(codes(d)).toEqual(['invisible_characters']);
+  });
+
+  it('decides in Spanish, French and German, and flags any other language', async () => {
+    for (const body of ['Aprobamos Acme Scheduler para el entorno de producción.', 'Nous approuvons Acme Scheduler pour notre environnement de production.', 'Wir geben Acme Scheduler für unsere Produktionsumgebung frei.']) {
+      const d = await decideText(makeMail({ body }));
+      expect({ body, action: d.action, reasons: d.reasons }).toEqual({ body, action: 'apply', reasons: [] });
+    }
+    const it = await decideText(makeMail({ body: 'Approviamo Acme Scheduler per il nostro ambiente di produzione, potete procedere con la configurazione.' }));
+    expect(it.action).toBe('flag');
+    expect(it.reasons).toContainEqual({ code: 'language_unsupported', language: 'it' });
+  });
+
+  it('flags a hold in German or French around an English keyword', async () => {
+    const de = await decideText(makeMail({ body: 'Acme Scheduler: noch nicht approved for production – bitte noch keine Zugangsdaten senden.' }));
+    expect(de.action).toBe('flag');
+    expect(codes(de)).toContain('blocked');
+    const fr = await decideText(makeMail({ body: 'Acme Scheduler is approved for production. Mais nous ne pouvons pas encore donner notre approbation finale.' }));
+    expect(fr.action).toBe('flag');
+    expect(codes(fr).filter((c) => c === 'blocked' || c === 'hold_elsewhere').length).toBeGreaterThan(0);
+    expect(fr.classification.blockers.map((b) => b.cue)).toContain('ne');
+  });
+
+  it('flags a hold in another sentence, naming the sentence', async () => {
+    const d = await decideText(makeMail({ body: 'Acme Scheduler is approved for production. However, please do not send anything until our board meets on Friday.' }));
+    expect(d.action).toBe('flag');
+    expect(d.reasons).toContainEqual({ code: 'hold_elsewhere', kind: 'negated', cue: 'not', sentence: 'However, please do not send anything until our board meets on Friday.' });
+  });
+
+  it('flags an approval of an app the registry does not know, even when the thread names a known one', async () => {
+    const d = await decideText(makeMail({ subject: 'RE: Acme Scheduler', body: 'We approve MediTrack Pro for production.' }));
+    expect(d.action).toBe('flag');
+    expect(d.reasons).toContainEqual({ code: 'app_unrecognized', name: 'MediTrack Pro' });
+  });
+
+  it('reads only the first 64 KB of new text and flags the rest for staff', async () => {
+    const d = await decideText(makeMail({ body: `Acme Scheduler is approved for production.\n\n${'Notes on the rollout plan follow here. '.repeat(2000)}` }));
+    expect(d.action).toBe('flag');
+    expect(codes(d)).toContain('text_too_long');
+  });
+});

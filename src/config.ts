@@ -44,6 +44,11 @@ const schema = z.object({
   COUNTERSIGN_TEAM_NAME: z.string().min(1).default('API Partners'),
   COUNTERSIGN_HTTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   COUNTERSIGN_HTTP_BIND: z.string().min(1).default('127.0.0.1'),
+  COUNTERSIGN_CLIENT_REJECT_NOTICE: flag.default(true),
+  COUNTERSIGN_SINCE: z
+    .string()
+    .refine((v) => /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v)), 'must be a date (YYYY-MM-DD or an ISO 8601 time)')
+    .optional(),
 });
 
 export interface ImapConfig {
@@ -100,6 +105,10 @@ export type Config = Readonly<{
   oauth: OAuthConfig | null;
   /** Test only: before moving filed mail, write `<path>.waiting` and wait for `<path>` to exist (the IDLE race test). */
   testPauseBeforeMove: string | null;
+  /** After staff reject a client's flagged mail, tell the client in a short neutral notice. */
+  clientRejectNotice: boolean;
+  /** Mail dated before this (ISO 8601) is recorded ignored (`before_start`) without notifying anyone; null: none. */
+  since: string | null;
 }>;
 
 export class ConfigError extends Error {
@@ -202,6 +211,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     httpBind: c.COUNTERSIGN_HTTP_BIND,
     oauth,
     testPauseBeforeMove: env.COUNTERSIGN_TEST_PAUSE_BEFORE_MOVE || null,
+    clientRejectNotice: c.COUNTERSIGN_CLIENT_REJECT_NOTICE,
+    since: c.COUNTERSIGN_SINCE ? new Date(c.COUNTERSIGN_SINCE).toISOString() : null,
   });
 }
 

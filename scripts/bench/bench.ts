@@ -2,7 +2,10 @@
  * `npm run bench` (not a test): measures, in one run against a throwaway Dovecot,
  * - backlog throughput of `countersign run --once`, and the floor (imapflow fetch + mailparser parse
  *   of the same messages, nothing else) with their ratio;
- * - IDLE latency from APPEND to the outcome's commit (p50/p99) of a running daemon;
+ * - IDLE latency from APPEND to the outcome's commit (p50/p99) of a running daemon, the appends it
+ *   did not handle within 2 s (`idle_missed`), and the floor: a bare imapflow client's IDLE, from
+ *   APPEND to its EXISTS, against the same Dovecot in the same run (`idle_floor_p99_ms`);
+ * - outbox delivery over one pooled SMTP connection to a loopback smtp-server (`mails_per_s`);
  * - peak RSS of the daemon with the backlog and with a 30 MB message;
  * - `classify` speed over 10,000 typical messages on one core, excluding process start;
  * - the worst case (worst-case.ts): 25 MB hostile bodies, each through `run --once`, with the time to
@@ -19,7 +22,14 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
 import { loadPhraseLists } from '../../src/adapters/load-phrases.js';
+import { loadConfig } from '../../src/config.js';
+import { buildDeliverDeps } from '../../src/daemon/build-deliver.js';
+import { deliverOutbox } from '../../src/daemon/deliver-outbox.js';
+import { queueMail } from '../../src/db/queue-mail.js';
+import { createLogger } from '../../src/logger.js';
+import { freePort } from '../../test/helpers/free-port.js';
 import { parseMail } from '../../src/adapters/parse-mail.js';
 import { detectLanguage } from '../../src/adapters/detect-language.js';
 import { decideMessage } from '../../src/daemon/decide-message.js';
@@ -178,6 +188,7 @@ async function main(): Promise<void> {
     while (!log.includes('waiting for mail')) await new Promise((r) => setTimeout(r, 20));
     const live = await client(d);
     const latencies: number[] = [];
+    let idleMissed = 0;
     const db2 = new Database(dbPath, { readonly: true });
     const q = db2.prepare('SELECT received_at FROM messages WHERE message_id = ?');
     for (let i = 0; i < 60; i++) {
@@ -185,16 +196,36 @@ async function main(): Promise<void> {
       await live.append('Live', benchMessage(100_000 + i, id));
       const appended = Date.now();
       let row: { received_at: string } | undefined;
+      // A miss is counted, not fatal: it is waited for (the poll would bring it) before the next append.
       const until = appended + 10_000;
       while (!(row = q.get(id) as { received_at: string } | undefined) && Date.now() < until) await new Promise((r) => setTimeout(r, 2));
-      if (!row) throw new Error('IDLE did not deliver within 10 s');
-      latencies.push(Date.now() - appended);
+      const ms = row ? Date.now() - appended : 10_000;
+      if (ms > 2_000) idleMissed++;
+      latencies.push(ms);
       await new Promise((r) => setTimeout(r, 30));
     }
     db2.close();
     await live.logout();
     daemon.kill('SIGTERM');
     await new Promise((r) => daemon.on('exit', r));
+
+    say('IDLE floor: a bare imapflow client, 60 messages appended one by one…');
+    await append(d, 'Floor', []);
+    const bare = await client(d);
+    await bare.mailboxOpen('Floor');
+    const appender = await client(d);
+    const floorLatencies: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const seen = new Promise<number>((resolve) => bare.once('exists', () => resolve(Date.now())));
+      // imapflow enters IDLE by itself once the connection is quiet.
+      await new Promise((r) => setTimeout(r, 30));
+      await appender.append('Floor', benchMessage(200_000 + i));
+      const appended = Date.now();
+      const at = await Promise.race([seen, new Promise<number>((r) => setTimeout(() => r(appended + 10_000), 10_000))]);
+      floorLatencies.push(Math.max(0, at - appended));
+    }
+    await appender.logout();
+    await bare.logout();
 
     say('peak RSS with a 30 MB message…');
     await append(d, 'Big', [benchMessage(0).replace('\r\n\r\n', `\r\n\r\n${'A'.repeat(76)}\r\n`.repeat(1)) + `${'B'.repeat(76)}\r\n`.repeat(400_000)]);
@@ -215,6 +246,37 @@ async function main(): Promise<void> {
     const classifyPerS = 10_000 / ((performance.now() - c0) / 1000);
     cdb.$client.close();
 
+    say('outbox: 500 mails over one pooled SMTP connection to a loopback smtp-server…');
+    let received = 0;
+    const peer = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData(stream, _session, cb) {
+        stream.on('data', () => undefined);
+        stream.on('end', () => {
+          received++;
+          cb();
+        });
+      },
+    });
+    const smtpPort = await freePort();
+    await new Promise<void>((r) => peer.listen(smtpPort, '127.0.0.1', r));
+    const odb = openDb(dbPath);
+    const MAILS = 500;
+    const now = new Date();
+    odb.transaction((tx) => {
+      // Distinct recipients: the per-recipient hourly limit is not what is measured.
+      for (let i = 0; i < MAILS; i++) queueMail(tx, { kind: 'client_fix', from: 'apipartners@partners.example', recipient: `pm${i}@riversidefm.example`, context: { subject: 'Acme Scheduler', explanation: 'bench' }, now });
+    });
+    const deliverDeps = await buildDeliverDeps(loadConfig({ ...env, COUNTERSIGN_SMTP_URL: `smtp://127.0.0.1:${smtpPort}` }), odb, createLogger({ level: 'silent' }));
+    const m0 = performance.now();
+    for (let rounds = 0; received < MAILS && rounds < 50; rounds++) await deliverOutbox(deliverDeps);
+    const mailsPerS = (received / (performance.now() - m0)) * 1000;
+    deliverDeps.transport.close();
+    odb.$client.close();
+    await new Promise<void>((r) => peer.close(() => r()));
+
     const worst = await worstCase(dir, env);
 
     const result = {
@@ -225,6 +287,10 @@ async function main(): Promise<void> {
       ratio: Math.round((throughput / floor) * 100) / 100,
       idle_p50_ms: pct(latencies, 50),
       idle_p99_ms: pct(latencies, 99),
+      idle_missed: idleMissed,
+      idle_floor_p50_ms: pct(floorLatencies, 50),
+      idle_floor_p99_ms: pct(floorLatencies, 99),
+      mails_per_s: Math.round(mailsPerS),
       peak_rss_mb: run.peakRssMb,
       peak_rss_30mb_message_mb: big.peakRssMb,
       classify_per_s: Math.round(classifyPerS),
@@ -239,7 +305,9 @@ async function main(): Promise<void> {
           `throughput     ${result.throughput_per_s} msg/s (run --once, process start included)`,
           `floor          ${result.floor_per_s} msg/s (imapflow fetch + mailparser parse)`,
           `ratio          ${result.ratio}  (target >= 0.5: ${ok(result.ratio >= 0.5)})`,
-          `IDLE latency   p50 ${result.idle_p50_ms} ms, p99 ${result.idle_p99_ms} ms  (target p99 < 1000: ${ok(result.idle_p99_ms < 1000)})`,
+          `IDLE latency   p50 ${result.idle_p50_ms} ms, p99 ${result.idle_p99_ms} ms, missed ${result.idle_missed} of 60  (targets: none missed: ${ok(result.idle_missed === 0)}; p99 within 50 ms of the floor: ${ok(result.idle_p99_ms <= result.idle_floor_p99_ms + 50)})`,
+          `IDLE floor     p50 ${result.idle_floor_p50_ms} ms, p99 ${result.idle_floor_p99_ms} ms (a bare imapflow client: APPEND to EXISTS)`,
+          `outbox         ${result.mails_per_s} mails/s over one pooled SMTP connection  (target >= 100: ${ok(result.mails_per_s >= 100)})`,
           `peak RSS       ${result.peak_rss_mb} MB backlog, ${result.peak_rss_30mb_message_mb} MB with a 30 MB message  (target < 250: ${ok(Math.max(result.peak_rss_mb, result.peak_rss_30mb_message_mb) < 250)})`,
           `classify       ${result.classify_per_s} msg/s on one core  (target >= 1000: ${ok(result.classify_per_s >= 1000)})`,
           '',

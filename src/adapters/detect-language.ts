@@ -1,4 +1,4 @@
-import { eld } from 'eld/medium';
+import { eld } from 'eld/small';
 import type { LanguageDetector } from '../core/decide.js';
 
 /**

@@ -20,7 +20,10 @@ export interface MailTransport {
  * so its Message-ID is the one fixed in the outbox row.
  */
 export function smtpTransport(url: string, tokens: AccessTokens | null = null): MailTransport {
-  const t = nodemailer.createTransport(smtpOptions(url, tokens));
+  const options = smtpOptions(url, tokens);
+  // One pooled connection: EHLO, STARTTLS and AUTH once for a run of mails, not once per mail (a new
+  // connection, and a fresh token, after 100 mails or when the server closes it).
+  const t = nodemailer.createTransport({ ...(typeof options === 'string' ? { url: options } : options), pool: true, maxConnections: 1 });
   return {
     async send(raw, envelope) {
       await t.sendMail({ envelope: { ...envelope } as never, raw });

@@ -11,11 +11,13 @@ export const TEMPLATE_VARIABLES = {
   'client-ack-production-approval': ['originalSubject', 'clientName', 'appName', 'partnerName', 'recordedAt', 'teamName'],
   'client-ack-ga-signoff': ['originalSubject', 'clientName', 'appName', 'partnerName', 'recordedAt', 'teamName'],
   'client-fix': ['originalSubject', 'explanation', 'teamName'],
-  'staff-ga-ready': ['appName', 'appId', 'clientName', 'recordedAt', 'eventSeq'],
+  'staff-ga-ready': ['appName', 'appId', 'clientName', 'recordedAt', 'eventSeq', 'token', 'expiresAt'],
+  'client-rejected': ['originalSubject', 'teamName'],
+  'staff-digest': ['count', 'items', 'from'],
   'staff-withdrawn': ['appName', 'clientName', 'partnerName', 'recordedAt', 'eventSeq', 'actor'],
   'staff-flag': ['token', 'headline', 'summary', 'hasMessage', 'originalFrom', 'originalSubject', 'originalDate', 'originalMessageId', 'reasons', 'hasNewText', 'quotedNewText', 'proposal', 'expiresAt'],
   'staff-answer': ['originalSubject', 'answer'],
-  'staff-reminder': ['count', 'items'],
+  'staff-reminder': ['count', 'items', 'hasExpired', 'expired'],
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATE_VARIABLES;

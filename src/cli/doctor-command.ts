@@ -170,6 +170,9 @@ export function registerDoctorCommand(program: Command, ctx: CliContext): void {
         const v = verifyEventLog(db);
         await fileModeChecks(config.dbPath, out);
         out.push(v.ok ? { check: 'log chain', verdict: 'ok', detail: `${v.rows} event(s) intact` } : { check: 'log chain', verdict: 'fail', detail: explainChainProblem(v.problem), fix: 'restore the database from a backup and investigate who edited it' });
+        const { replayStages, explainStageDrift } = await import('../db/replay-stages.js');
+        const drifts = replayStages(db);
+        out.push(drifts.length === 0 ? { check: 'stages', verdict: 'ok', detail: 'every integration stage matches the replay of its events' } : { check: 'stages', verdict: 'fail', detail: drifts.map(explainStageDrift).join('; '), fix: 'restore the database from a backup and investigate who edited it' });
       } catch (e) {
         out.push({ check: 'database', verdict: 'fail', detail: (e as Error).message, fix: `check COUNTERSIGN_DB (${config.dbPath}) and its folder's permissions` });
         return report(ctx, out, opts.json === true);

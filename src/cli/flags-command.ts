@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { isStep } from '../core/approval-state.js';
 import { explainReason, type Reason } from '../core/reasons.js';
 import { explainStepRefusal } from '../db/approval-store.js';
+import { reopenFlag } from '../db/expire-flags.js';
 import { explainResolveRefusal, resolveFlag } from '../db/resolve-flag.js';
 import type { CliContext } from './context.js';
 import { checkedActor } from './operator-name.js';
@@ -46,7 +47,8 @@ export function registerFlagsCommand(program: Command, ctx: CliContext): void {
     .option('--open', 'only open flags')
     .option('--json', 'print a JSON array: id, token, kind, status, createdAt, expiresAt, app, client, proposal, reasons, resolvedAt, resolvedBy, from, subject')
     .action((opts: { open?: boolean; json?: boolean }) => {
-      const rows = listFlags(ctx, opts.open ? "WHERE f.status = 'open'" : '').map(({ reasonObjects: _r, ...rest }) => rest);
+      // A flag past its expiry is not open, even before the daemon recorded it `expired`.
+      const rows = (opts.open ? listFlags(ctx, "WHERE f.status = 'open' AND f.expires_at > ?", new Date().toISOString()) : listFlags(ctx, '')).map(({ reasonObjects: _r, ...rest }) => rest);
       if (opts.json) return printJson(ctx.out, rows);
       printTable(
         ctx.out,
@@ -70,7 +72,7 @@ export function registerFlagsCommand(program: Command, ctx: CliContext): void {
     .option('--json', 'print it as JSON')
     .action((id: string, opts: { json?: boolean }) => {
       const [row] = listFlags(ctx, 'WHERE f.id = ?', Number(id));
-      if (!row) throw new CliError(`no flag ${id}; list them with \`countersign flags --open\``);
+      if (!row) throw new CliError(`no flag ${id}; list them with \`countersign flags --open\``, 1, 'not_found');
       const { reasonObjects, ...rest } = row;
       if (opts.json) return printJson(ctx.out, rest);
       ctx.out.stdout(
@@ -94,19 +96,40 @@ export function registerFlagsCommand(program: Command, ctx: CliContext): void {
       .argument('<id>', 'flag id')
       .requiredOption('--by <address>', 'the staff address deciding (must be in the registry staff list)')
       .option('--json', 'print the result as JSON');
-    if (decision === 'approve') sub.option('--as <intent>', 'the step instead of the proposal: beta_consent, production_approval, ga_signoff, withdrawal').option('--app <app>', 'the app instead of the proposal');
-    sub.action((id: string, opts: { by: string; as?: string; app?: string; json?: boolean }) => {
+    if (decision === 'approve')
+      sub
+        .option('--as <intent>', 'the step instead of the proposal: beta_consent, production_approval, ga_signoff, withdrawal')
+        .option('--app <app>', 'the app instead of the proposal')
+        .option('--client <client>', 'the client, when the flagged mail has none (a personal address) or names another');
+    sub.action((id: string, opts: { by: string; as?: string; app?: string; client?: string; json?: boolean }) => {
       if (opts.as !== undefined && !isStep(opts.as)) throw new CliError(`--as: "${opts.as}" is not a step (beta_consent, production_approval, ga_signoff, withdrawal)`);
       const r = resolveFlag(ctx.db, {
         flagId: Number(id),
-        command: decision === 'approve' ? { kind: 'approve', as: opts.as as never, app: opts.app } : { kind: 'reject' },
+        command: decision === 'approve' ? { kind: 'approve', as: opts.as as never, app: opts.app, client: opts.client } : { kind: 'reject' },
         by: checkedActor(ctx.db, opts.by, { operator: false }),
         via: 'cli',
         mailFrom: ctx.config.from,
+        flagTtlDays: ctx.config.flagTtlDays,
+        rejectNotice: ctx.config.clientRejectNotice,
       });
-      if (!r.ok) throw new CliError(explainResolveRefusal(r.error, explainStepRefusal));
+      if (!r.ok) throw new CliError(explainResolveRefusal(r.error, explainStepRefusal), 1, r.error.kind === 'no_such_flag' ? 'not_found' : 'refused');
       if (opts.json) return printJson(ctx.out, r.value);
-      ctx.out.stdout(`flag ${id} ${r.value.status}${r.value.stageChange ? `: ${r.value.stageChange.from} → ${r.value.stageChange.to} (event ${r.value.stageChange.seq})` : ''}\n`);
+      ctx.out.stdout(
+        `flag ${id} ${r.value.status}${r.value.stageChange ? `: ${r.value.stageChange.from} → ${r.value.stageChange.to} (event ${r.value.stageChange.seq})` : ''}${r.value.gaDeclared ? `: app declared Generally Available (event ${r.value.gaDeclared.seq})` : ''}\n`,
+      );
     });
   }
+
+  cmd
+    .command('reopen')
+    .description('give an expired flag a fresh reference (a new token and notification); the old one stays unanswerable')
+    .argument('<id>', 'flag id')
+    .requiredOption('--by <address>', 'the staff address reopening it (must be in the registry staff list)')
+    .option('--json', 'print the result as JSON')
+    .action((id: string, opts: { by: string; json?: boolean }) => {
+      const r = reopenFlag(ctx.db, { flagId: Number(id), by: checkedActor(ctx.db, opts.by, { operator: false }), ttlDays: ctx.config.flagTtlDays, mailFrom: ctx.config.from });
+      if (!r.ok) throw new CliError(r.error.kind === 'no_such_flag' ? `no flag ${id}` : `flag ${id} is ${r.error.status}, not expired; only an expired flag is reopened`);
+      if (opts.json) return printJson(ctx.out, { id: Number(id), ...r.value });
+      ctx.out.stdout(`flag ${id} reopened as ${r.value.token}; it expires ${r.value.expiresAt}\n`);
+    });
 }

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { explainChainProblem } from '../db/log-chain.js';
 import { verifyEventLog } from '../db/event-log.js';
+import { explainStageDrift, replayStages } from '../db/replay-stages.js';
 import { listEvents } from '../db/queries.js';
 import type { CliContext } from './context.js';
+import { requireKnown } from './require-known.js';
 import { CliError, printJson, printTable } from './output.js';
 import { parseSince } from './parse-since.js';
 
@@ -17,6 +19,7 @@ export function registerLogCommand(program: Command, ctx: CliContext): void {
     .option('--json', 'print a JSON array: seq, at, kind, app, client, from, to, causeType, causeRef, actor, evidence, hash')
     .action((opts: { app?: string; client?: string; since?: string; json?: boolean }) => {
       const since = opts.since === undefined ? undefined : parseSince(opts.since);
+      requireKnown(ctx.db, { app: opts.app, client: opts.client });
       const rows = listEvents(ctx.db, { app: opts.app, client: opts.client, since });
       if (opts.json) return printJson(ctx.out, rows);
       printTable(
@@ -38,16 +41,26 @@ export function registerLogCommand(program: Command, ctx: CliContext): void {
 
   log
     .command('verify')
-    .description('check the hash chain; exit 0 when intact, 1 naming the first edited, inserted or deleted row')
-    .option('--json', 'print {"ok": boolean, "rows": n, "problem"?: {...}, "message"?: string}')
+    .description('check the hash chain and replay the stage events; exit 0 when intact, 1 naming every problem')
+    .option('--json', 'print {"ok": boolean, "rows": n, "problem"?: {...}, "message"?: string, "stageDrifts": [{kind, message, ...}]}')
     .action((opts: { json?: boolean }) => {
       const verdict = verifyEventLog(ctx.db);
+      const drifts = replayStages(ctx.db);
+      const ok = verdict.ok && drifts.length === 0;
       if (opts.json) {
-        printJson(ctx.out, verdict.ok ? verdict : { ...verdict, message: explainChainProblem(verdict.problem) });
-        if (!verdict.ok) process.exitCode = 1;
+        printJson(ctx.out, {
+          ...(verdict.ok ? verdict : { ...verdict, message: explainChainProblem(verdict.problem) }),
+          ok,
+          stageDrifts: drifts.map((d) => ({ ...d, message: explainStageDrift(d) })),
+        });
+        if (!ok) process.exitCode = 1;
         return;
       }
-      if (!verdict.ok) throw new CliError(`log chain broken: ${explainChainProblem(verdict.problem)}`);
-      ctx.out.stdout(`log chain intact: ${verdict.rows} event(s), head ${verdict.headHash.slice(0, 16)}…\n`);
+      const problems = [
+        ...(verdict.ok ? [] : [`log chain broken: ${explainChainProblem(verdict.problem)}`]),
+        ...drifts.map((d) => `stage drift: ${explainStageDrift(d)}`),
+      ];
+      if (problems.length > 0) throw new CliError(problems.join('\ncountersign: '));
+      ctx.out.stdout(`log chain intact: ${verdict.rows} event(s), head ${verdict.ok ? verdict.headHash.slice(0, 16) : ''}…; every integration stage matches its events\n`);
     });
 }

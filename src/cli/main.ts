@@ -4,7 +4,8 @@ import { registerAppCommand } from './app-command.js';
 import { CliContext } from './context.js';
 import { registerIntegrationCommand } from './integration-command.js';
 import { registerLogCommand } from './log-command.js';
-import { CliError } from './output.js';
+import { CliError, printJsonError, type ErrorCode } from './output.js';
+import { TemplateError } from '../adapters/templates.js';
 import { registerRegistryCommand } from './registry-command.js';
 import { registerStatusCommand } from './status-command.js';
 import { registerRunCommand } from './run-command.js';
@@ -41,23 +42,40 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
-/** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
+/** Whether the operator asked for JSON: then a failure is also one JSON document on stdout. */
+function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/**
+ * Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process.
+ * Exit codes: 0 done; 1 refused, failed, not found or a check found a problem; 2 a configuration
+ * variable, file or entry to fix (named in the message); 70 a bug (EX_SOFTWARE, sysexits(3)).
+ */
 export async function runCli(argv: string[], ctx: CliContext = new CliContext()): Promise<number> {
   const program = buildProgram(ctx);
+  const json = wantsJson(argv);
+  const fail = (exitCode: number, code: ErrorCode, message: string): number => {
+    ctx.out.stderr(`countersign: ${message}\n`);
+    if (json) printJsonError(ctx.out, code, message);
+    return exitCode;
+  };
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode;
-    if (e instanceof CliError) {
-      ctx.out.stderr(`countersign: ${e.message}\n`);
+    if (e instanceof CommanderError) {
+      // Commander has already written its message (or the help) to stderr.
+      if (json && e.exitCode !== 0) printJsonError(ctx.out, 'usage', e.message.replace(/^error: /, ''));
       return e.exitCode;
     }
-    if (e instanceof ConfigError) {
-      ctx.out.stderr(`countersign: configuration: ${e.message}\n`);
-      return 2;
-    }
-    ctx.out.stderr(`countersign: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
+    if (e instanceof CliError) return fail(e.exitCode, e.code, e.message);
+    if (e instanceof ConfigError) return fail(2, 'configuration', `configuration: ${e.message}`);
+    if (e instanceof TemplateError) return fail(2, 'template', `template: ${e.message}`);
+    const message = `unexpected error: ${(e as Error).message ?? String(e)}`;
+    ctx.out.stderr(`countersign: ${message}\n${(e as Error).stack ?? ''}\ncountersign: this is a bug in Countersign; please report it with the lines above (they hold no identifiers).\n`);
+    if (json) printJsonError(ctx.out, 'internal', message);
     return 70;
   } finally {
     ctx.close();

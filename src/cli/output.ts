@@ -1,11 +1,32 @@
 import { scrub } from '../secret-scrubber.js';
 
+/**
+ * A stable, machine-readable name for each kind of failure, printed as `{"error": {"code", "message"}}`
+ * by `--json` commands. `refused`: a step or request the records do not allow; `not_found`: an
+ * unknown client, app or id; `invalid_input`: a file, entry or option to fix; `configuration`: an
+ * environment variable to fix; `database`: the database cannot be opened; `template`: a template
+ * file to fix; `verification_failed`: a check found a problem; `usage`: the command line;
+ * `internal`: a bug in Countersign.
+ */
+export type ErrorCode = 'refused' | 'not_found' | 'invalid_input' | 'configuration' | 'database' | 'template' | 'verification_failed' | 'usage' | 'internal';
+
 /** A failure the operator can act on: printed to stderr (scrubbed) with a non-zero exit. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  readonly code: ErrorCode;
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+    code?: ErrorCode,
+  ) {
     super(message);
     this.name = 'CliError';
+    this.code = code ?? (exitCode === 2 ? 'invalid_input' : 'refused');
   }
+}
+
+/** The JSON shape of a failure on stdout, for scripts that asked for --json. */
+export function printJsonError(out: Out, code: ErrorCode, message: string): void {
+  printJson(out, { error: { code, message } });
 }
 
 export interface Out {

@@ -24,8 +24,9 @@ export function registerRegistryCommand(program: Command, ctx: CliContext): void
       const loaded = await loadRegistry(file, { existingDomains });
       if (!loaded.ok) {
         for (const p of loaded.problems) ctx.out.stderr(`error: ${formatProblem(p)}\n`);
-        // A file that cannot be read or parsed at all is a configuration error (2), like a bad variable.
-        throw new CliError(`registry not imported: ${loaded.problems.length} problem(s) in ${file}; nothing was written. Fix the file and run the import again.`, loaded.fileUnusable ? 2 : 1);
+        // A file to fix, each problem naming its entry (exit 2, like a bad variable), whether it cannot
+        // be parsed at all or has entries that are wrong.
+        throw new CliError(`registry not imported: ${loaded.problems.length} problem(s) in ${file}; nothing was written. Fix the file and run the import again.`, 2, 'invalid_input');
       }
       const actor = checkedActor(db, opts.by, { operator: true, moreStaff: loaded.registry.data.staff });
       const report = importRegistry(db, loaded.registry, { actor });

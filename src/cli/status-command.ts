@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { listStatus } from '../db/queries.js';
 import type { CliContext } from './context.js';
+import { requireKnown } from './require-known.js';
 import { printJson, printTable } from './output.js';
 
 export function registerStatusCommand(program: Command, ctx: CliContext): void {
@@ -11,6 +12,7 @@ export function registerStatusCommand(program: Command, ctx: CliContext): void {
     .option('--client <client>', 'only this client id')
     .option('--json', 'print a JSON array: app, appName, client, clientName, partner, stage, since')
     .action((opts: { app?: string; client?: string; json?: boolean }) => {
+      requireKnown(ctx.db, { app: opts.app, client: opts.client });
       const rows = listStatus(ctx.db, { app: opts.app, client: opts.client });
       if (opts.json) return printJson(ctx.out, rows);
       printTable(

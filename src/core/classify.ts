@@ -131,7 +131,7 @@ function evidenceOf(s: Sentence, tags: Tag[], held: boolean): Array<Omit<Match, 
   if (f.has('beta') && (f.has('consent') || f.has('participate') || f.has('ready') || a.clear || a.soft)) {
     say('beta_site', a.soft && !a.clear && !f.has('consent') && !f.has('participate') ? 'soft' : 'clear', 'beta');
   }
-  if ((f.has('works') && f.has('as_designed')) || f.has('satisfaction')) say('ga_signoff', 'clear', f.has('satisfaction') ? 'satisfaction' : 'as_designed');
+  if ((f.has('works') && f.has('as_designed')) || f.has('satisfaction')) say('ga_signoff', 'clear', f.has('satisfaction') ? 'satisfaction' : f.has('signoff') ? 'signoff' : 'as_designed');
   else if (f.has('signoff') && !f.has('production') && !f.has('test')) say('ga_signoff', 'clear', 'signoff');
   else if (f.has('general_availability') && (a.clear || a.soft || f.has('ready'))) say('ga_signoff', 'clear', 'general_availability');
   return out;

@@ -19,6 +19,8 @@ export interface DecisionContext {
   staff: readonly string[];
   apps: readonly AppInfo[];
   integrations: ReadonlyArray<{ app: string; client: string; stage: Stage }>;
+  /** The partners' contact addresses (they receive identifiers; they never approve anything). */
+  partnerContacts?: ReadonlyArray<{ partner: string; address: string }>;
   /** Countersign's own addresses: mail from them is a loop. */
   ownAddresses: readonly string[];
   /** Below this, a clean-looking approval is still flagged. */
@@ -89,7 +91,11 @@ export function decide(mail: InboundMail, auth: AuthEvidence | null, ctx: Decisi
   if (automated) reasons.push(automated);
   if (fromAddress && ctx.ownAddresses.includes(fromAddress)) reasons.push({ code: 'own_mail', address: fromAddress });
   for (const defect of mail.defects) reasons.push({ code: 'malformed', defect });
-  if (sender.kind !== 'verified') reasons.push(senderReason(sender));
+  // A partner writing back (often a reply to its identifiers mail) is a known sender, not a client at
+  // a new address: its own reason and wording for staff, never applied, never answered.
+  const partner = ctx.partnerContacts?.find((p) => p.address === fromAddress);
+  if (partner) reasons.push({ code: 'partner_reply', partner: partner.partner, address: fromAddress });
+  else if (sender.kind !== 'verified') reasons.push(senderReason(sender));
 
   const clientId = sender.kind === 'verified' && sender.role === 'client' ? sender.client : sender.kind === 'unverified' || sender.kind === 'not_approver' ? sender.client : null;
   const isStaff = (sender.kind === 'verified' && sender.role === 'staff') || (sender.kind === 'unverified' && sender.role === 'staff');

@@ -17,6 +17,7 @@ export interface NewText {
 // "On <date>, <person> wrote:" and its translations. An attribution names a date or an address,
 // so a sentence of the client's own that ends "… wrote:" is not one.
 const ATTRIBUTION_VERB = /\b(wrote|writes|schrieb|a écrit|a ecrit|escribió|escribio|ha scritto|schreef|napisał|skrev|kirjoitti|escreveu|написал)\s*:?\s*$/i;
+const ATTRIBUTION_VERB_FIRST = /\b(schrieb|a écrit|a ecrit|escribió|escribio|ha scritto|schreef|napisał|escreveu)\b.{1,200}:\s*$/i;
 const ATTRIBUTION_START = /^(on|am|le|el|il|op|em|den|w dniu)\b/i;
 const HAS_DATE_OR_ADDRESS = /(\d{1,4}[:/.-]\d{1,2}|\b\d{4}\b|\b\d{1,2}:\d{2}\b|[^\s<>]+@[^\s<>]+\.[a-z]{2,}|\b(mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)/i;
 const SEPARATOR = /^(-{2,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|messaggio originale|forwarded message|mensaje reenviado|message transféré|weitergeleitete nachricht)\s*-{2,}|begin forwarded message:?|début du message réexpédié\s*:?)\s*$/i;
@@ -50,12 +51,26 @@ function isAttribution(line: string, next: string | undefined): boolean {
   const l = line.trim();
   if (l.length === 0 || l.length > 400) return false;
   if (ATTRIBUTION_VERB.test(l) && HAS_DATE_OR_ADDRESS.test(l) && (ATTRIBUTION_START.test(l) || /@/.test(l))) return true;
+  // "Am 20.11.2026 um 16:12 schrieb Pat Quinn <pm@…>:": German, French and Spanish put the verb
+  // before the name.
+  if (ATTRIBUTION_START.test(l) && ATTRIBUTION_VERB_FIRST.test(l) && HAS_DATE_OR_ADDRESS.test(l)) return true;
   // Gmail and Apple wrap a long attribution over two lines.
   if (next !== undefined && ATTRIBUTION_START.test(l) && !/[.!?]$/.test(l) && l.length < 200) {
     const joined = `${l} ${next.trim()}`;
     return ATTRIBUTION_VERB.test(joined) && HAS_DATE_OR_ADDRESS.test(joined) && joined.length < 400;
   }
   return false;
+}
+
+// A format=flowed line (RFC 3676 §4.2) that ended in a space is joined to the next one, so an
+// "approve " typed above the attribution arrives as "approve On Mon, … wrote:". The attribution is
+// split off again: a flowed line never swallows it.
+const JOINED_ATTRIBUTION = /^(.{1,200}?)\s+((?:on|am|le|el|il|op)\s.{10,300})$/i;
+
+function splitJoinedAttribution(line: string): string[] {
+  if (line.length > 600 || !ATTRIBUTION_VERB.test(line)) return [line];
+  const m = JOINED_ATTRIBUTION.exec(line.trim());
+  return m && isAttribution(m[2]!, undefined) ? [m[1]!, m[2]!] : [line];
 }
 
 function isOutlookBlock(lines: readonly string[], i: number): boolean {
@@ -67,7 +82,7 @@ function isOutlookBlock(lines: readonly string[], i: number): boolean {
 
 // A short line may sit inside or before a legal notice (a name, "CONFIDENTIALITY NOTICE:", a rule
 // line) unless it holds something back.
-const SHORT_HOLD = /\?|\b(not|no|don'?t|wait|hold|until|yet|pending|stop|later|nicht|noch|pas|todav[ií]a|a[uú]n)\b/i;
+const SHORT_HOLD = /\?|\b(not|no|don'?t|wait|hold|until|yet|pending|stop|later|after|once|before|if|when|unless|only|maybe|perhaps|should|must|might|could|would|nicht|noch|nach|bevor|wenn|sobald|erst|pas|apr[eè]s|avant|si|quand|todav[ií]a|a[uú]n|despu[eé]s|antes|cuando)\b/i;
 
 function legalLine(line: string): 'legal' | 'short' | 'other' {
   const sentences = splitSentences(line);
@@ -96,7 +111,10 @@ function legalNoticeStart(lines: readonly string[]): number {
 }
 
 export function extractNewText(text: string): NewText {
-  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const lines = text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .flatMap(splitJoinedAttribution);
   const kept: string[] = [];
   const quoted: string[] = [];
   for (let i = 0; i < lines.length; i++) {

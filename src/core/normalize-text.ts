@@ -15,7 +15,9 @@ const DASHES = /[\u2010-\u2015\u2212]/g;
 const SPACES = /[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g;
 
 export function normalizeText(text: string): string {
-  return text.normalize('NFKC').replace(INVISIBLE, '').replace(APOSTROPHES, "'").replace(QUOTES, '"').replace(DASHES, '-').replace(SPACES, ' ');
+  // Apostrophes first: NFKC turns U+00B4 into a space and a combining accent, and "don´t" would
+  // lose its negation.
+  return text.replace(APOSTROPHES, "'").normalize('NFKC').replace(INVISIBLE, '').replace(QUOTES, '"').replace(DASHES, '-').replace(SPACES, ' ');
 }
 
 /** Lower case without diacritics: the form words are compared in ("producción" → "produccion"). */

@@ -24,6 +24,7 @@ export type Reason =
   | { code: 'decision_attempts_exhausted'; attempts: number }
   // Who sent it.
   | Prefixed<SenderProblem>
+  | { code: 'partner_reply'; partner: string; address: string }
   // What a reader sees: only visible text decides.
   | { code: 'hidden_text'; words: string }
   | { code: 'parts_disagree'; plain: string; html: string }
@@ -134,6 +135,8 @@ export function explainReason(r: Reason): string {
       return `Deciding the message crashed (${r.detail}); it was recorded as failed and nothing was applied.`;
     case 'decision_attempts_exhausted':
       return `Handling the message stopped Countersign ${r.attempts} times; it was recorded as failed without being decided again, and nothing was applied.`;
+    case 'partner_reply':
+      return `A message from ${r.address}, the contact of partner ${r.partner}: partners never approve a step; staff read it (no automatic answer was sent).`;
     case 'sender_no_address':
       return 'The message has no usable From address.';
     case 'sender_multiple_from':

@@ -6,6 +6,9 @@
 export type SendFailure = 'transient' | 'permanent';
 
 export function classifySendError(e: { responseCode?: number | undefined; code?: string | undefined }): SendFailure {
+  // Our own login was refused (RFC 4954 §6: 535; Exchange Online's 550 5.7.30 for Basic auth): a fault
+  // of the configuration or of the token, not of the mail. Retried with backoff until it is fixed.
+  if (e.code === 'EAUTH') return 'transient';
   if (typeof e.responseCode === 'number') {
     if (e.responseCode >= 500 && e.responseCode < 600) return 'permanent';
     return 'transient';

@@ -4,11 +4,12 @@ import { normalizeText } from './normalize-text.js';
 import { readCues } from './read-cues.js';
 import { splitSentences } from './sentences.js';
 
-export type ParsedStaffCommand = { kind: 'approve'; as?: Step; app?: string } | { kind: 'reject' } | { kind: 'unknown'; line: string };
+export type ParsedStaffCommand = { kind: 'approve'; as?: Step; app?: string; client?: string } | { kind: 'reject' } | { kind: 'unknown'; line: string };
 
 const APPROVE = /^(approve|approved|yes|confirm|confirmed)$/i;
 const REJECT = /^(reject|rejected|no|deny|denied)$/i;
-const OVERRIDE = /^approved?\s+as\s+([a-z_]{1,40})(?:\s+for\s+([a-z0-9][a-z0-9_-]{0,80}))?$/i;
+// `at CLIENT` names the client when the flagged mail has none (a personal address, an unmatched reply).
+const OVERRIDE = /^approved?\s+as\s+([a-z_]{1,40})(?:\s+for\s+([a-z0-9][a-z0-9_-]{0,80}))?(?:\s+at\s+([a-z0-9][a-z0-9_-]{0,80}))?$/i;
 
 /** The first line without Outlook's bold markers, quotes and closing full stop or exclamation marks. */
 function bare(line: string): string {
@@ -36,7 +37,7 @@ export function parseStaffCommand(newText: string, lex: Lexicon): ParsedStaffCom
   const override = OVERRIDE.exec(line);
   if (override) {
     const step = override[1]!.toLowerCase();
-    if (isStep(step)) cmd = { kind: 'approve', as: step, ...(override[2] ? { app: override[2].toLowerCase() } : {}) };
+    if (isStep(step)) cmd = { kind: 'approve', as: step, ...(override[2] ? { app: override[2].toLowerCase() } : {}), ...(override[3] ? { client: override[3].toLowerCase() } : {}) };
   } else if (APPROVE.test(line)) cmd = { kind: 'approve' };
   else if (REJECT.test(line)) cmd = { kind: 'reject' };
   if (!cmd) return { kind: 'unknown', line: first.slice(0, 200) };

@@ -101,8 +101,9 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliverResult> {
         result.failed++;
         deps.metrics?.mails.inc({ kind: row.kind, result: 'failed' });
       } else {
-        // No reply code: the server was not reached (refused, timed out, dropped), not a 4xx answer.
-        if (err.responseCode === undefined) deps.health?.smtpDown(detail);
+        // No reply code: the server was not reached (refused, timed out, dropped), not a 4xx answer;
+        // or it refused our login: either way no mail can go until that changes.
+        if (err.responseCode === undefined || err.code === 'EAUTH') deps.health?.smtpDown(detail);
         const attempts = row.attempts + 1;
         update.run({ id: row.id, status: 'retry', attempts, next: new Date(now.getTime() + backoffMs(attempts, 3_600_000)).toISOString(), error: detail, sentAt: null });
         logger.warn({ outbox: row.id, kind: row.kind, attempts, detail }, 'mail not delivered; will retry');

@@ -27,7 +27,7 @@ export type { Incoming };
 
 export interface ProcessorDeps extends DecideDeps {
   db: Db;
-  config: Pick<Config, 'from' | 'minConfidence' | 'flagTtlDays' | 'maxMessageBytes' | 'testCrashAt' | 'decisionMaxAttempts' | 'bounceAddress' | 'verp'>;
+  config: Pick<Config, 'from' | 'minConfidence' | 'flagTtlDays' | 'maxMessageBytes' | 'testCrashAt' | 'decisionMaxAttempts' | 'bounceAddress' | 'verp'> & Partial<Pick<Config, 'clientRejectNotice' | 'since'>>;
   logger: Logger;
   now?: () => Date;
   metrics?: Metrics | undefined;
@@ -123,7 +123,7 @@ function staffReply(deps: ProcessorDeps, d: Decision, mail: MailFacts): Pick<Mes
   if (cmd.kind === 'unknown') {
     return { ...base, outcome: 'ignored', reasons: [{ code: 'staff_reply_unknown_command', line: cmd.line }], staffAnswer: { to: d.sender.address, text: ACCEPTED_WORDS, subject: mail.subject } };
   }
-  return { ...base, outcome: 'flagged', reasons: [], resolve: { flagId: flag.id, command: cmd, by: d.sender.address, subject: mail.subject } };
+  return { ...base, outcome: 'flagged', reasons: [], resolve: { flagId: flag.id, command: cmd, by: d.sender.address, subject: mail.subject, rejectNotice: deps.config.clientRejectNotice ?? true } };
 }
 
 /**

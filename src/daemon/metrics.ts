@@ -26,8 +26,8 @@ export class Metrics {
       });
     gauge('countersign_outbox_depth', 'Outgoing mails waiting to be sent', scalar("SELECT COUNT(*) AS v FROM outbox WHERE status IN ('queued', 'retry')"));
     gauge('countersign_outbox_oldest_age_seconds', 'Age of the oldest mail waiting to be sent', scalar("SELECT (julianday('now') - julianday(MIN(created_at))) * 86400 AS v FROM outbox WHERE status IN ('queued', 'retry')"));
-    gauge('countersign_open_flags', 'Flags waiting for staff', scalar("SELECT COUNT(*) AS v FROM flags WHERE status = 'open'"));
-    gauge('countersign_oldest_open_flag_age_seconds', 'Age of the oldest open flag', scalar("SELECT (julianday('now') - julianday(MIN(created_at))) * 86400 AS v FROM flags WHERE status = 'open'"));
+    gauge('countersign_open_flags', 'Flags waiting for staff', scalar("SELECT COUNT(*) AS v FROM flags WHERE status = 'open' AND expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"));
+    gauge('countersign_oldest_open_flag_age_seconds', 'Age of the oldest open flag', scalar("SELECT (julianday('now') - julianday(MIN(created_at))) * 86400 AS v FROM flags WHERE status = 'open' AND expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"));
     gauge('countersign_mails_held', 'Outgoing mails held (no usable key)', scalar("SELECT COUNT(*) AS v FROM outbox WHERE status = 'held'"));
   }
 }

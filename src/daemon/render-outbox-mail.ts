@@ -4,8 +4,8 @@ import { buildPgpMime } from '../adapters/pgp-mime.js';
 import { describeKeyProblem, inspectPublicKey } from '../adapters/pgp-keys.js';
 import type { Templates } from '../adapters/templates.js';
 import type { Db } from '../db/open-db.js';
-import { ECHO_LIMITS, echoHeaderValue, quoteClientText } from '../core/client-echo.js';
-import { explainReason, type Reason } from '../core/reasons.js';
+import { ECHO_LIMITS, echoHeaderValue } from '../core/client-echo.js';
+import { staffFlagVars } from './staff-flag-vars.js';
 import { scrub } from '../secret-scrubber.js';
 
 export interface OutboxRow {
@@ -103,57 +103,10 @@ async function plainMail(deps: RenderDeps, row: OutboxRow, to: string[], subject
   return (await mail.compile().build()).toString('utf8');
 }
 
-const STEP_SENTENCE: Record<string, (app: string, client: string, partner: string) => string> = {
-  beta_consent: (a, c, p) => `record the beta consent of ${a} for ${c} and send ${p} the Test identifiers`,
-  production_approval: (a, c, p) => `record the Production approval of ${a} for ${c} and send ${p} the Production identifiers`,
-  ga_signoff: (a, c) => `record the GA sign-off of ${a} by ${c}`,
-  withdrawal: (a, c) => `record the withdrawal of ${a} at ${c}`,
-};
-
-/** Everything a staff notification says about one flag, in plain words; never an identifier. */
-function staffFlagVars(db: Db, flagId: number) {
-  const f = db.$client
-    .prepare(
-      `SELECT f.token, f.kind, f.reasons, f.proposal, f.expires_at AS expiresAt, m.from_address AS fromAddress, m.subject, m.date,
-              m.message_id AS messageId, m.decision, o.kind AS outKind, o.recipient AS outRecipient
-       FROM flags f LEFT JOIN messages m ON m.id = f.message_row LEFT JOIN outbox o ON o.id = f.outbox_id WHERE f.id = ?`,
-    )
-    .get(flagId) as
-    | { token: string; kind: string; reasons: string; proposal: string | null; expiresAt: string; fromAddress: string | null; subject: string | null; date: string | null; messageId: string | null; decision: string | null; outKind: string | null; outRecipient: string | null }
-    | undefined;
-  if (!f) return null;
-  const proposal = f.proposal ? (JSON.parse(f.proposal) as { step?: string; appId?: string | null; clientId?: string | null }) : null;
-  const names = (table: 'apps' | 'clients', id: string | null | undefined) =>
-    id ? ((db.$client.prepare(`SELECT name FROM ${table} WHERE id = ?`).get(id) as { name: string } | undefined)?.name ?? id) : null;
-  const partner = proposal?.appId
-    ? ((db.$client.prepare('SELECT p.name FROM apps a JOIN partners p ON p.id = a.partner_id WHERE a.id = ?').get(proposal.appId) as { name: string } | undefined)?.name ?? 'the partner')
-    : 'the partner';
-  const app = names('apps', proposal?.appId);
-  const client = names('clients', proposal?.clientId);
-  const sentence = proposal?.step && app && client ? STEP_SENTENCE[proposal.step]?.(app, client, partner) : undefined;
-  const newText = f.decision ? String((JSON.parse(f.decision) as { newText?: string }).newText ?? '') : '';
-  // Everything below that a sender wrote is one line, or quoted: see client-echo.ts.
-  const subject = echo(f.subject, ECHO_LIMITS.subject);
-  const quoted = quoteClientText(scrub(newText), 2000);
-  const headline = f.kind === 'message' ? `Flagged: ${subject || '(no subject)'}` : f.kind === 'bounce' ? 'Undelivered: a mail Countersign sent bounced' : f.kind === 'held_mail' ? `Held: a ${f.outKind ?? ''} mail was not sent` : `Failed: a ${f.outKind ?? ''} mail was refused`;
-  return {
-    token: f.token,
-    headline,
-    summary: f.kind === 'message' ? 'A message in the API partners mailbox needs a decision.' : `An outgoing mail${f.outRecipient ? ` to ${echo(f.outRecipient, ECHO_LIMITS.address)}` : ''} needs attention.`,
-    hasMessage: f.fromAddress !== null,
-    originalFrom: echo(f.fromAddress, ECHO_LIMITS.address),
-    originalSubject: subject,
-    originalDate: echo(f.date, ECHO_LIMITS.date),
-    originalMessageId: echo(f.messageId, ECHO_LIMITS.messageId),
-    // A reason may quote the sender (a sentence, a subject, a display name): one line each.
-    reasons: (JSON.parse(f.reasons) as Reason[]).map((r) => echo(explainReason(r), 600)),
-    hasNewText: quoted !== '',
-    quotedNewText: quoted,
-    proposal: sentence
-      ? `Reply APPROVE to ${sentence}, or REJECT.`
-      : 'Reply REJECT to close this, or "approve as STEP for APP" (steps: beta_consent, production_approval, ga_signoff, withdrawal) to record a step.',
-    expiresAt: f.expiresAt,
-  };
+/** The GA-ready notice's reference (its `ga_ready` flag), which a staff APPROVE reply answers. */
+function gaReference(db: Db, ctx: Record<string, unknown>): { token: string; expiresAt: string } {
+  const flag = db.$client.prepare('SELECT token, expires_at AS expiresAt FROM flags WHERE id = ?').get(Number(ctx.flagId ?? 0)) as { token: string; expiresAt: string } | undefined;
+  return flag ?? { token: '', expiresAt: '' };
 }
 
 const ACK_TEMPLATE: Record<string, 'client-ack-beta-consent' | 'client-ack-production-approval' | 'client-ack-ga-signoff'> = {
@@ -220,7 +173,7 @@ export async function renderOutboxMail(deps: RenderDeps, row: OutboxRow): Promis
       if (!f || to.length === 0) return { ok: false, held: 'no staff address in the registry' };
       const t =
         row.kind === 'staff_ga_ready'
-          ? deps.templates.render('staff-ga-ready', { appName: f.appName, appId: f.appId, clientName: f.clientName, recordedAt: f.recordedAt, eventSeq: row.eventSeq ?? '' })
+          ? deps.templates.render('staff-ga-ready', { appName: f.appName, appId: f.appId, clientName: f.clientName, recordedAt: f.recordedAt, eventSeq: row.eventSeq ?? '', ...gaReference(deps.db, ctx) })
           : deps.templates.render('staff-withdrawn', { appName: f.appName, clientName: f.clientName, partnerName: f.partnerName, recordedAt: f.recordedAt, eventSeq: row.eventSeq ?? '', actor: f.actor });
       return { ok: true, raw: await plainMail(deps, row, to, t.subject, t.body, 'auto-generated', ctx), to };
     }
@@ -235,12 +188,28 @@ export async function renderOutboxMail(deps: RenderDeps, row: OutboxRow): Promis
     case 'staff_reminder': {
       const to = staffAddresses(deps.db);
       const ids = Array.isArray(ctx.flagIds) ? (ctx.flagIds as number[]) : [];
+      const expiredIds = Array.isArray(ctx.expiredFlagIds) ? (ctx.expiredFlagIds as number[]) : [];
+      if (to.length === 0 || ids.length + expiredIds.length === 0) return { ok: false, held: 'no staff address or no flag' };
+      const vars = (list: number[]) => list.map((id) => ({ id, v: staffFlagVars(deps.db, id) })).filter((x): x is { id: number; v: NonNullable<ReturnType<typeof staffFlagVars>> } => x.v !== null);
+      const items = vars(ids).map(({ v }) => `[${v.token}] ${v.headline} (expires ${v.expiresAt})`);
+      const expired = vars(expiredIds).map(({ id, v }) => `flag ${id}: ${v.headline} (expired ${v.expiresAt}; \`countersign flags reopen ${id} --by ADDRESS\` gives it a fresh reference)`);
+      const t = deps.templates.render('staff-reminder', { count: items.length, items, hasExpired: expired.length > 0, expired });
+      return { ok: true, raw: await plainMail(deps, row, to, t.subject, t.body, 'auto-generated', ctx), to };
+    }
+    case 'client_rejected': {
+      if (!row.recipient) return { ok: false, held: 'no recipient' };
+      const t = deps.templates.render('client-rejected', { originalSubject, teamName: deps.teamName });
+      return { ok: true, raw: await plainMail(deps, row, [row.recipient], t.subject, t.body, 'auto-replied', ctx), to: [row.recipient] };
+    }
+    case 'staff_digest': {
+      const to = staffAddresses(deps.db);
+      const ids = Array.isArray(ctx.flagIds) ? (ctx.flagIds as number[]) : [];
       if (to.length === 0 || ids.length === 0) return { ok: false, held: 'no staff address or no flag' };
       const items = ids
         .map((id) => staffFlagVars(deps.db, id))
         .filter((v): v is NonNullable<typeof v> => v !== null)
-        .map((v) => `[${v.token}] ${v.headline} (expires ${v.expiresAt})`);
-      const t = deps.templates.render('staff-reminder', { count: items.length, items });
+        .map((v) => `[${v.token}] ${v.headline}\n      ${v.reasons.join('; ') || 'no reason recorded'}\n      ${v.proposal}`);
+      const t = deps.templates.render('staff-digest', { count: items.length, items, from: deps.from });
       return { ok: true, raw: await plainMail(deps, row, to, t.subject, t.body, 'auto-generated', ctx), to };
     }
     case 'staff_answer': {

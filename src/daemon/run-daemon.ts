@@ -7,6 +7,7 @@ import { markedKeys } from '../db/message-store.js';
 import type { Db } from '../db/open-db.js';
 import { pruneRawMessages } from '../db/prune-raw.js';
 import { queueReminderDigest } from '../db/queue-reminders.js';
+import { expireFlags } from '../db/expire-flags.js';
 import type { Logger } from '../logger.js';
 import { backoffMs, sleep } from './backoff.js';
 import { drainMailbox } from './drain-mailbox.js';
@@ -27,6 +28,8 @@ export interface RunOptions {
 
 async function deliver(opts: RunOptions, log: Logger, config: Config): Promise<void> {
   if (!opts.deliver || opts.shadow) return;
+  // Expired flags are recorded before the digest, which lists each of them once.
+  expireFlags(opts.deliver.db);
   queueReminderDigest(opts.deliver.db, { remindHours: config.flagRemindHours, from: config.from });
   const r = await deliverOutbox(opts.deliver);
   if (r.sent + r.retrying + r.failed + r.held + r.deferred > 0) log.info(r, 'outbox delivered');

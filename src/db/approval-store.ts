@@ -14,6 +14,8 @@ import type { Db } from './open-db.js';
 import { appendEvent, type CauseType, type Tx } from './event-log.js';
 import { apps, clients, integrations, partners, staff } from './schema.js';
 import { queueMail, type OutboxKind } from './queue-mail.js';
+import { attachGaReadyFlags } from './ga-ready-flag.js';
+import { recordStageChange } from './record-stage.js';
 
 export interface StepRequest {
   appId: string;
@@ -30,6 +32,8 @@ export interface StepRequest {
   mailFrom?: string;
   /** When a client's message caused the change: acknowledge it, threaded, to its authenticated sender. */
   acknowledge?: { to: string; inReplyTo: string | null; references: string[]; subject: string };
+  /** How long the reference on a GA-ready notice stays answerable (COUNTERSIGN_FLAG_TTL_DAYS). */
+  flagTtlDays?: number;
 }
 
 export type StepRefusal = TransitionRefusal | { kind: 'unknown_app'; app: string } | { kind: 'unknown_client'; client: string };
@@ -94,25 +98,13 @@ export function applyStepTx(tx: Tx, req: StepRequest): Result<StepApplied, StepR
     },
   });
   if (!t.ok) return t;
-  let integrationId: number;
-  if (current) {
-    tx.update(integrations).set({ stage: t.value.to, stageSince: at }).where(eq(integrations.id, current.id)).run();
-    integrationId = current.id;
-  } else {
-    integrationId = tx
-      .insert(integrations)
-      .values({ appId: req.appId, clientId: req.clientId, stage: t.value.to, stageSince: at })
-      .returning({ id: integrations.id })
-      .get().id;
-  }
-  const { seq } = appendEvent(tx, {
-    at,
-    kind: 'stage_change',
-    integrationId,
+  const { integrationId, seq } = recordStageChange(tx, {
+    ...(current ? { integrationId: current.id } : {}),
     appId: req.appId,
     clientId: req.clientId,
-    fromStage: t.value.from,
-    toStage: t.value.to,
+    from: t.value.from,
+    to: t.value.to,
+    at,
     causeType: req.cause.type,
     causeRef: req.cause.ref ?? null,
     actor: req.actorAddress,
@@ -146,6 +138,8 @@ export function applyStepTx(tx: Tx, req: StepRequest): Result<StepApplied, StepR
       }),
     );
   }
+  // The GA-ready notice carries a reference, so staff can declare GA by replying APPROVE.
+  attachGaReadyFlags(tx, { outboxIds, appId: req.appId, clientId: req.clientId, now, ttlDays: req.flagTtlDays ?? 14 });
   return ok({ seq, integrationId, from: t.value.from, to: t.value.to, outboxIds });
 }
 
@@ -174,32 +168,39 @@ export function explainGaRefusal(r: GaRefusal): string {
 
 /** Records that staff declared an app Generally Available (program step 3), once a client signed off. */
 export function declareGa(db: Db, appId: string, by: string, now: Date = new Date()): Result<{ seq: number; clients: string[] }, GaRefusal> {
+  return db.transaction((tx) => declareGaTx(tx, appId, by, now), { behavior: 'immediate' });
+}
+
+/** The same inside the caller's transaction: a staff APPROVE reply to the GA-ready notice takes this path. */
+export function declareGaTx(
+  tx: Tx,
+  appId: string,
+  by: string,
+  now: Date = new Date(),
+  cause: { type: CauseType; ref: string | null } = { type: 'operator', ref: null },
+): Result<{ seq: number; clients: string[] }, GaRefusal> {
   const at = now.toISOString();
   const address = by.trim().toLowerCase();
-  return db.transaction(
-    (tx): Result<{ seq: number; clients: string[] }, GaRefusal> => {
-      const app = tx.select().from(apps).where(eq(apps.id, appId)).get();
-      if (!app) return err({ kind: 'unknown_app', app: appId });
-      if (!tx.select().from(staff).where(eq(staff.address, address)).get()) return err({ kind: 'not_staff', by: address });
-      if (app.gaDeclaredAt) return err({ kind: 'already_declared', at: app.gaDeclaredAt, by: app.gaDeclaredBy ?? '' });
-      const signedOff = tx
-        .select({ clientId: integrations.clientId })
-        .from(integrations)
-        .where(and(eq(integrations.appId, appId), eq(integrations.stage, 'ga_signed_off')))
-        .all()
-        .map((r) => r.clientId);
-      if (signedOff.length === 0) return err({ kind: 'no_client_signed_off' });
-      tx.update(apps).set({ gaDeclaredAt: at, gaDeclaredBy: address }).where(eq(apps.id, appId)).run();
-      const { seq } = appendEvent(tx, {
-        at,
-        kind: 'ga_declared',
-        appId,
-        causeType: 'operator',
-        actor: address,
-        evidence: { signedOffBy: signedOff },
-      });
-      return ok({ seq, clients: signedOff });
-    },
-    { behavior: 'immediate' },
-  );
+  const app = tx.select().from(apps).where(eq(apps.id, appId)).get();
+  if (!app) return err({ kind: 'unknown_app', app: appId });
+  if (!tx.select().from(staff).where(eq(staff.address, address)).get()) return err({ kind: 'not_staff', by: address });
+  if (app.gaDeclaredAt) return err({ kind: 'already_declared', at: app.gaDeclaredAt, by: app.gaDeclaredBy ?? '' });
+  const signedOff = tx
+    .select({ clientId: integrations.clientId })
+    .from(integrations)
+    .where(and(eq(integrations.appId, appId), eq(integrations.stage, 'ga_signed_off')))
+    .all()
+    .map((r) => r.clientId);
+  if (signedOff.length === 0) return err({ kind: 'no_client_signed_off' });
+  tx.update(apps).set({ gaDeclaredAt: at, gaDeclaredBy: address }).where(eq(apps.id, appId)).run();
+  const { seq } = appendEvent(tx, {
+    at,
+    kind: 'ga_declared',
+    appId,
+    causeType: cause.type,
+    causeRef: cause.ref,
+    actor: address,
+    evidence: { signedOffBy: signedOff },
+  });
+  return ok({ seq, clients: signedOff });
 }

@@ -6,7 +6,7 @@ import { chainHash, GENESIS_HASH, verifyChain, type ChainRow, type ChainVerdict,
 /** A transaction handle or the database: both run queries the same way. */
 export type Tx = Pick<Db, 'select' | 'insert' | 'update' | 'delete' | 'run' | 'all' | 'get'>;
 
-export type EventKind = 'stage_change' | 'ga_declared' | 'registry_import' | 'flag_resolved';
+export type EventKind = 'stage_change' | 'ga_declared' | 'registry_import' | 'flag_resolved' | 'flag_expired' | 'flag_reopened';
 export type CauseType = 'message' | 'staff_reply' | 'operator' | 'registry';
 
 export interface NewEvent {

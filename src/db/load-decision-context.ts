@@ -2,7 +2,7 @@ import type { DecisionContext } from '../core/decide.js';
 import type { Stage } from '../core/approval-state.js';
 import { senderIndex } from '../core/sender-index.js';
 import type { Db } from './open-db.js';
-import { apps, clientDomains, clients, integrations, staff } from './schema.js';
+import { apps, clientDomains, clients, integrations, partners, staff } from './schema.js';
 
 /** The snapshot of the registry and the stages a decision needs. Never includes identifiers. */
 export function loadDecisionContext(db: Db, opts: { ownAddresses: readonly string[]; minConfidence: number }): DecisionContext {
@@ -41,6 +41,11 @@ export function loadDecisionContext(db: Db, opts: { ownAddresses: readonly strin
       .from(integrations)
       .all()
       .map((i) => ({ ...i, stage: i.stage as Stage })),
+    partnerContacts: db
+      .select({ id: partners.id, contact: partners.contact })
+      .from(partners)
+      .all()
+      .map((p) => ({ partner: p.id, address: p.contact.trim().toLowerCase() })),
     ownAddresses: opts.ownAddresses,
     minConfidence: opts.minConfidence,
   };

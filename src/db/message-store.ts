@@ -58,7 +58,7 @@ export interface MessageRecord {
   /** A short answer to a staff member (accepted words, or why nothing changed). */
   staffAnswer?: { to: string; text: string; subject: string } | null;
   /** A verified staff reply that resolves a flag, applied in this same transaction. */
-  resolve?: { flagId: number; command: StaffCommand; by: string; subject: string } | null;
+  resolve?: { flagId: number; command: StaffCommand; by: string; subject: string; rejectNotice?: boolean } | null;
   /** The authenticated client who wrote (never Reply-To): acknowledged, or told what to fix. */
   replyTo?: { to: string; inReplyTo: string | null; references: string[]; subject: string } | null;
 }
@@ -230,7 +230,7 @@ export function recordMessage(db: Db, m: MessageRecord): Recorded {
         queueMail(tx, { kind: 'staff_answer', from: m.mailFrom ?? 'apipartners@countersign.invalid', recipient: m.staffAnswer.to, context: { answer: m.staffAnswer.text, subject: m.staffAnswer.subject, inReplyTo: m.messageId, references: m.messageId ? [m.messageId] : [] }, now: m.now });
       }
       if (m.resolve) {
-        const r = resolveFlagTx(tx, { flagId: m.resolve.flagId, command: m.resolve.command, by: m.resolve.by, via: 'reply', replyRef: m.messageId, mailFrom: m.mailFrom ?? 'apipartners@countersign.invalid', now: m.now });
+        const r = resolveFlagTx(tx, { flagId: m.resolve.flagId, command: m.resolve.command, by: m.resolve.by, via: 'reply', replyRef: m.messageId, mailFrom: m.mailFrom ?? 'apipartners@countersign.invalid', now: m.now, flagTtlDays: m.flagTtlDays, ...(m.resolve.rejectNotice !== undefined ? { rejectNotice: m.resolve.rejectNotice } : {}) });
         if (r.ok) {
           outcome = 'applied';
           eventSeq = r.value.stageChange?.seq ?? null;
@@ -254,6 +254,7 @@ export function recordMessage(db: Db, m: MessageRecord): Recorded {
           evidence: { ...(m.apply.evidence as object), sha256: m.sha256 },
           now: m.now,
           mailFrom: m.mailFrom ?? 'apipartners@countersign.invalid',
+          flagTtlDays: m.flagTtlDays,
           ...(m.replyTo ? { acknowledge: m.replyTo } : {}),
         });
         if (r.ok) eventSeq = r.value.seq;

@@ -11,7 +11,9 @@ export type OutboxKind =
   | 'staff_withdrawn'
   | 'staff_flag'
   | 'staff_answer'
-  | 'staff_reminder';
+  | 'staff_reminder'
+  | 'client_rejected'
+  | 'staff_digest';
 
 export interface QueuedMail {
   kind: OutboxKind;

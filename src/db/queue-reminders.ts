@@ -3,7 +3,8 @@ import { queueMail } from './queue-mail.js';
 
 /**
  * Once a day at most, one digest to staff of the flags open for longer than `remindHours`
- * (COUNTERSIGN_FLAG_REMIND_HOURS). The last digest's time is kept in `meta`.
+ * (COUNTERSIGN_FLAG_REMIND_HOURS), and of the flags that expired since the last one (each listed
+ * once: `resolution.reported` is set here). The last digest's time is kept in `meta`.
  */
 export function queueReminderDigest(db: Db, opts: { remindHours: number; from: string; now?: Date }): number | null {
   const now = opts.now ?? new Date();
@@ -15,9 +16,14 @@ export function queueReminderDigest(db: Db, opts: { remindHours: number; from: s
       const open = db.$client
         .prepare("SELECT id, token, created_at AS createdAt FROM flags WHERE status = 'open' AND created_at <= ? AND expires_at > ? ORDER BY id")
         .all(cutoff, now.toISOString()) as { id: number; token: string; createdAt: string }[];
-      if (open.length === 0) return null;
+      const expired = db.$client
+        .prepare("SELECT id FROM flags WHERE status = 'expired' AND json_extract(resolution, '$.reported') = 0 ORDER BY id")
+        .all() as { id: number }[];
+      if (open.length === 0 && expired.length === 0) return null;
       db.$client.prepare("INSERT INTO meta (key, value) VALUES ('last_flag_reminder_at', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(now.toISOString());
-      return queueMail(tx, { kind: 'staff_reminder', from: opts.from, recipient: null, context: { flagIds: open.map((f) => f.id) }, now });
+      const mark = db.$client.prepare("UPDATE flags SET resolution = json_set(resolution, '$.reported', json('true')) WHERE id = ?");
+      for (const f of expired) mark.run(f.id);
+      return queueMail(tx, { kind: 'staff_reminder', from: opts.from, recipient: null, context: { flagIds: open.map((f) => f.id), expiredFlagIds: expired.map((f) => f.id) }, now });
     },
     { behavior: 'immediate' },
   );

@@ -65,6 +65,12 @@ export const integrations = sqliteTable(
       .references(() => clients.id),
     stage: text('stage').notNull(),
     stageSince: text('stage_since').notNull(),
+    /**
+     * The seq of the stage_change event that set `stage` (null while pending and never changed).
+     * A trigger (migration 0007) refuses any stage change not carrying its event: the stage is a
+     * projection of the log, never a value of its own.
+     */
+    stageEventSeq: integer('stage_event_seq'),
   },
   (t) => [uniqueIndex('integrations_app_client').on(t.appId, t.clientId)],
 );

@@ -4,6 +4,7 @@ import type { Db } from '../db/open-db.js';
 import { appendEvent, type Tx } from '../db/event-log.js';
 import { apps, clientDomains, clients, integrations, partners, staff } from '../db/schema.js';
 import { registerSecrets } from '../secret-scrubber.js';
+import { recordStageChange } from '../db/record-stage.js';
 import type { LoadedRegistry } from './load-registry.js';
 
 export interface StageDifference {
@@ -118,19 +119,12 @@ export function importRegistry(db: Db, reg: LoadedRegistry, opts: { actor: strin
           }
           continue;
         }
-        const inserted = tx
-          .insert(integrations)
-          .values({ appId: it.app, clientId: it.client, stage: it.stage, stageSince: at })
-          .returning({ id: integrations.id })
-          .get();
-        appendEvent(tx, {
-          at,
-          kind: 'stage_change',
-          integrationId: inserted.id,
+        recordStageChange(tx, {
           appId: it.app,
           clientId: it.client,
-          fromStage: null,
-          toStage: it.stage,
+          from: null,
+          to: it.stage,
+          at,
           causeType: 'registry',
           causeRef: reg.file,
           actor: opts.actor,

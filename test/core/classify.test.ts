@@ -68,7 +68,7 @@ describe('recognises approvals as people write them', () => {
 describe('a hold anywhere blocks', () => {
   it.each([
     ['We are not ready to approve production.', 'negated'],
-    ['We will approve production once training is done.', 'wait'],
+    ['We will approve production once training is done.', 'conditional'],
     ['Please do not approve production until we confirm.', 'negated'],
     ['What do we need to send to approve production?', 'question'],
     ['Can you confirm production is approved', 'question'],
@@ -144,5 +144,16 @@ describe('app matching', () => {
   it('does not match inside other words', () => {
     expect(matchApps('the acmeschedulerx tool', apps)).toMatchObject({ kind: 'named', fuzzy: true });
     expect(matchApps('the scheduling tool', apps)).toEqual({ kind: 'none' });
+  });
+});
+
+describe('cases a mutation run found', () => {
+  it('reads "don´t" with an acute accent as a negation', async () => {
+    const { normalizeText } = await import('../../src/core/normalize-text.js');
+    const c = classify(normalizeText('We don´t approve Acme Scheduler for production.'));
+    expect(c.blockers.map((b) => b.kind)).toContain('negated');
+  });
+  it('keeps a GA sign-off beside a production approval as a second intent', () => {
+    expect(classify('We approve Acme Scheduler for production. The app works as designed and we sign off.').intentsFound.sort()).toEqual(['ga_signoff', 'production_approval']);
   });
 });

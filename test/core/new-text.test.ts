@@ -62,3 +62,16 @@ describe('what the client newly wrote', () => {
     expect(extractNewText('Freigegeben.\n\nVon: API Partners\nGesendet: Freitag\nAn: Pat\nBetreff: Acme').newText).toBe('Freigegeben.');
   });
 });
+
+describe('what the client newly wrote, cases a mutation run found', () => {
+  it('keeps a short hold written after a trailing legal notice', () => {
+    for (const hold of ['After the board meets.', 'Only after Monday.', 'Maybe.']) {
+      const t = extractNewText(`We approve Acme Scheduler for production.\n\n${DISCLAIMER}\n${hold}`);
+      expect(t.newText, hold).toContain(hold);
+    }
+  });
+  it('recognises a German attribution that puts the verb before the name', () => {
+    const t = extractNewText('Danke.\n\nAm 20.11.2026 um 16:12 schrieb Pat Quinn <pm@riversidefm.org>:\nWir geben Acme Scheduler frei.');
+    expect(t.newText).toBe('Danke.');
+  });
+});

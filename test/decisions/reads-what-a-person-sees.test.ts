@@ -117,3 +117,12 @@ describe('the decision reads what a person sees', () => {
     expect(codes(d)).toContain('text_too_long');
   });
 });
+
+describe('a partner writing back', () => {
+  it('is a known sender: flagged as a partner reply, never applied, not a client at a new address', async () => {
+    const d = await decideText(makeMail({ from: 'integrations@acmehealth.io', subject: 'Re: Encrypted message', body: 'Thanks, we received the identifiers and approve of the production go-live.' }));
+    expect(d.action).toBe('flag');
+    expect(d.reasons).toContainEqual({ code: 'partner_reply', partner: 'acme', address: 'integrations@acmehealth.io' });
+    expect(d.reasons.map((r) => r.code)).not.toContain('sender_unknown_domain');
+  });
+});

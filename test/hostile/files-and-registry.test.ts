@@ -127,7 +127,7 @@ describe('safe identifiers: masked exactly in every output form', () => {
     const dir = tempDir();
     const file = await writeRegistry(reg, { dir });
     const r = await runCountersign(['registry', 'import', file], { COUNTERSIGN_DB: path.join(dir, 'db.sqlite') });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     const lines = r.stderr.split('\n').filter((l) => l.startsWith('error: '));
     expect(lines).toEqual([
       `error: ${file}: clients[0] (riverside) → productionEnvironmentIds[0]: must be 4 to 200 characters, only letters, digits and - _ . : / (so it can be masked in every output)`,
@@ -216,7 +216,7 @@ describe('registry robustness', () => {
     const file = await writeRegistry(baseRegistry(), { dir, keys: {} });
     const r = await runWithin(15_000, ['registry', 'import', file], { COUNTERSIGN_DB: path.join(dir, 'db.sqlite') });
     expect(r.hung, 'the import hung reading the FIFO').toBe(false);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain(`error: ${file}: partners[0] (acme) → publicKey: cannot read key file keys/acme.asc: is a named pipe (FIFO), not a regular file`);
   });
 

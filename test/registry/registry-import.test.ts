@@ -133,7 +133,7 @@ describe('registry import', () => {
 
     const r = await countersign(['registry', 'import', file], dbPath);
 
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('apps[1] (acme-notes) → partner: unknown partner "nobody"');
     expect(r.stderr).toContain('nothing was written');
     const after = rowCounts(openDb(dbPath), true);

@@ -40,6 +40,8 @@ const schema = z.object({
   COUNTERSIGN_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   COUNTERSIGN_OUTBOX_DIR: z.string().min(1).default('./var/outbox'),
   COUNTERSIGN_SIGNING_KEY: z.string().min(1).optional(),
+  COUNTERSIGN_AUDIT_TO: z.email({ message: 'must be an email address' }).optional(),
+  COUNTERSIGN_TEMPLATES_DIR: z.string().min(1).optional(),
   COUNTERSIGN_MAX_MAILS_PER_RECIPIENT_HOUR: z.coerce.number().int().positive().default(20),
   COUNTERSIGN_TEAM_NAME: z.string().min(1).default('API Partners'),
   COUNTERSIGN_HTTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
@@ -97,6 +99,10 @@ export type Config = Readonly<{
   outboxDir: string;
   signingKeyFile: string | null;
   signingKeyPassphrase: string | undefined;
+  /** Where the daily signed log checkpoint is mailed; null: written to disk only. */
+  auditTo: string | null;
+  /** A folder whose NAME.txt files replace the built-in templates one by one; null: built-in only. */
+  templatesDir: string | null;
   maxMailsPerRecipientHour: number;
   teamName: string;
   httpPort: number | null;
@@ -205,6 +211,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxDir: path.resolve(c.COUNTERSIGN_OUTBOX_DIR),
     signingKeyFile: c.COUNTERSIGN_SIGNING_KEY ? path.resolve(c.COUNTERSIGN_SIGNING_KEY) : null,
     signingKeyPassphrase: readSecret(env, 'COUNTERSIGN_SIGNING_KEY_PASSPHRASE'),
+    auditTo: c.COUNTERSIGN_AUDIT_TO ?? null,
+    templatesDir: c.COUNTERSIGN_TEMPLATES_DIR ? path.resolve(c.COUNTERSIGN_TEMPLATES_DIR) : null,
     maxMailsPerRecipientHour: c.COUNTERSIGN_MAX_MAILS_PER_RECIPIENT_HOUR,
     teamName: c.COUNTERSIGN_TEAM_NAME,
     httpPort: c.COUNTERSIGN_HTTP_PORT ?? null,

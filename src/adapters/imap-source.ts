@@ -124,11 +124,14 @@ export class ImapSource implements MailSource {
     return { mailbox: this.mailbox, key: `${this.uidValidity}:${uid}`, uidValidity: this.uidValidity, uid };
   }
 
+  pendingTotal: number | undefined;
+
   async *pending(): AsyncIterable<Incoming> {
     // From here on, an announcement means mail this SEARCH may not have seen.
     this.announced = false;
     const found = await this.c.search({ all: true }, { uid: true });
     const uids = (Array.isArray(found) ? found : []).filter((u) => !this.opts.isMarked(`${this.uidValidity}:${u}`)).sort((a, b) => a - b);
+    this.pendingTotal = uids.length;
     for (let i = 0; i < uids.length; i += BATCH_MESSAGES) {
       const slice = uids.slice(i, i + BATCH_MESSAGES);
       const sizes = new Map<number, number>();

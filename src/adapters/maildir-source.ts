@@ -52,8 +52,12 @@ export class MaildirSource implements MailSource {
     return out;
   }
 
+  pendingTotal: number | undefined;
+
   async *pending(): AsyncIterable<Incoming> {
-    for (const { file, key } of await this.pendingFiles()) {
+    const files = await this.pendingFiles();
+    this.pendingTotal = files.length;
+    for (const { file, key } of files) {
       let size: number;
       try {
         size = (await stat(file)).size;

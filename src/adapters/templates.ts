@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Mustache from 'mustache';
 import { TEMPLATES_DIR } from '../paths.js';
@@ -53,9 +53,30 @@ function variablesOf(template: string): Set<string> {
 export class Templates {
   private readonly loaded = new Map<TemplateName, Loaded>();
 
-  constructor(dir: string = TEMPLATES_DIR) {
+  /**
+   * `overrideDir` (COUNTERSIGN_TEMPLATES_DIR) replaces templates file by file: a `NAME.txt` there
+   * wins over the built-in one, checked the same way. A file there that names no template is refused,
+   * so a misspelt override fails at start instead of being silently ignored.
+   */
+  constructor(dir: string = TEMPLATES_DIR, overrideDir: string | null = null) {
+    const overrides = new Set<string>();
+    if (overrideDir !== null) {
+      let entries: string[];
+      try {
+        entries = readdirSync(overrideDir);
+      } catch (e) {
+        throw new TemplateError(`COUNTERSIGN_TEMPLATES_DIR: cannot read the folder ${overrideDir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+      for (const f of entries.filter((e) => !e.startsWith('.'))) {
+        const name = f.replace(/\.txt$/, '');
+        if (!f.endsWith('.txt') || !(name in TEMPLATE_VARIABLES)) {
+          throw new TemplateError(`${path.join(overrideDir, f)}: not a template name (COUNTERSIGN_TEMPLATES_DIR holds NAME.txt files, NAME one of: ${Object.keys(TEMPLATE_VARIABLES).join(', ')})`);
+        }
+        overrides.add(name);
+      }
+    }
     for (const name of Object.keys(TEMPLATE_VARIABLES) as TemplateName[]) {
-      const file = path.join(dir, `${name}.txt`);
+      const file = path.join(overrideDir !== null && overrides.has(name) ? overrideDir : dir, `${name}.txt`);
       let text: string;
       try {
         text = readFileSync(file, 'utf8').replace(/\r\n/g, '\n');

@@ -4,6 +4,7 @@ import { explainReason, type Reason } from '../core/reasons.js';
 import { explainStepRefusal } from '../db/approval-store.js';
 import { reopenFlag } from '../db/expire-flags.js';
 import { explainResolveRefusal, resolveFlag } from '../db/resolve-flag.js';
+import { staffFlagVars } from '../daemon/staff-flag-vars.js';
 import type { CliContext } from './context.js';
 import { checkedActor } from './operator-name.js';
 import { CliError, printJson, printTable } from './output.js';
@@ -68,19 +69,24 @@ export function registerFlagsCommand(program: Command, ctx: CliContext): void {
   cmd
     .command('show')
     .description('one flag in full, with its reasons in plain words')
-    .argument('<id>', 'flag id')
+    .argument('<id>', 'flag id, or the CS-… reference staff see in the notification')
     .option('--json', 'print it as JSON')
     .action((id: string, opts: { json?: boolean }) => {
-      const [row] = listFlags(ctx, 'WHERE f.id = ?', Number(id));
+      // The reference is what staff have in hand (the notification's subject); tokens are stored upper-case.
+      const byToken = /^cs-/i.test(id.trim()) ? (ctx.db.$client.prepare('SELECT id FROM flags WHERE token = ?').get(id.trim().toUpperCase()) as { id: number } | undefined) : undefined;
+      const [row] = listFlags(ctx, 'WHERE f.id = ?', byToken?.id ?? Number(id));
       if (!row) throw new CliError(`no flag ${id}; list them with \`countersign flags --open\``, 1, 'not_found');
       const { reasonObjects, ...rest } = row;
       if (opts.json) return printJson(ctx.out, rest);
+      // The same words the staff notification uses: the client's new text quoted, the proposal as a sentence.
+      const words = staffFlagVars(ctx.db, row.id);
       ctx.out.stdout(
         [
           `flag ${row.id} [${row.token}] ${row.status} (${row.kind}), created ${row.createdAt}, expires ${row.expiresAt}`,
-          row.from ? `from ${row.from}: "${row.subject ?? ''}"` : '',
-          row.proposal ? `proposal: ${JSON.stringify(row.proposal)}` : 'proposal: none',
+          row.from ? `from ${words?.originalFrom ?? row.from}: "${words?.originalSubject ?? ''}"` : '',
+          `proposal: ${words?.proposal ?? 'none'}`,
           ...reasonObjects.map((r) => `  - ${explainReason(r)}`),
+          ...(words?.hasNewText ? ['what the client newly wrote:', words.quotedNewText] : []),
           row.resolvedBy ? `resolved by ${row.resolvedBy} on ${row.resolvedAt}` : '',
           '',
         ]

@@ -13,9 +13,12 @@ import { registerShadowCommand } from './shadow-command.js';
 import { registerClassifyCommand } from './classify-command.js';
 import { registerKeysCommand } from './keys-command.js';
 import { registerFlagsCommand } from './flags-command.js';
+import { registerOutboxCommand } from './outbox-command.js';
 import { registerBackupCommand } from './backup-command.js';
 import { registerExportCommand } from './export-command.js';
 import { registerDoctorCommand } from './doctor-command.js';
+import { registerMessagesCommand } from './messages-command.js';
+import { registerMessageCommand } from './message-command.js';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('countersign')
@@ -36,9 +39,12 @@ export function buildProgram(ctx: CliContext): Command {
   registerShadowCommand(program, ctx);
   registerKeysCommand(program, ctx);
   registerFlagsCommand(program, ctx);
+  registerOutboxCommand(program, ctx);
   registerBackupCommand(program, ctx);
   registerExportCommand(program, ctx);
   registerDoctorCommand(program, ctx);
+  registerMessagesCommand(program, ctx);
+  registerMessageCommand(program, ctx);
   return program;
 }
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { CliError } from './output.js';
+import { parseSince } from './parse-since.js';
 
 export function registerRunCommand(program: Command, ctx: CliContext): void {
   program
@@ -8,8 +9,9 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
     .description('the daemon: watch the mailbox (IMAP IDLE, or the local Maildir), decide each message, record it, file it')
     .option('--once', 'handle everything pending, then exit (0 unless the mailbox cannot be reached)')
     .option('--shadow', 'read the mailbox read-only and only record what would have been decided (see `shadow report`)')
-    .action(async (opts: { once?: boolean; shadow?: boolean }) => {
-      const config = ctx.config;
+    .option('--since <date>', 'mail dated before this (ISO 8601) is recorded ignored (before_start) without notifying anyone: a first run on a mailbox with history (also COUNTERSIGN_SINCE)')
+    .action(async (opts: { once?: boolean; shadow?: boolean; since?: string }) => {
+      const config = opts.since ? { ...ctx.config, since: parseSince(opts.since) } : ctx.config;
       const { createLogger } = await import('../logger.js');
       const logger = createLogger({ level: config.logLevel, pretty: config.logPretty, fd: 1 }).child({ component: 'daemon' });
       // Shadow mode only reads and writes its own table; a real run must be the only one on this database.
@@ -47,11 +49,14 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
         deliver.metrics = observe?.metrics;
         deliver.health = observe?.health;
       }
+      // Only `--once` on a terminal shows a bar (stderr); otherwise the output is exactly the JSON logs.
+      const progress = opts.once ? (await import('./progress-bar.js')).terminalProgressBar() : null;
       try {
-        await runDaemon(config, deps, { once: opts.once === true, shadow, signal: controller.signal, deliver, health: observe?.health, metrics: observe?.metrics });
+        await runDaemon(config, deps, { once: opts.once === true, shadow, signal: controller.signal, deliver, health: observe?.health, metrics: observe?.metrics, onProgress: progress ? (d, t) => progress.update(d, t) : undefined });
       } catch (e) {
         throw new CliError(`the mailbox cannot be reached: ${(e as Error).message}`);
       } finally {
+        progress?.stop();
         if (lock && 'release' in lock) lock.release();
         observe?.server.close();
       }

@@ -79,6 +79,14 @@ export function compileLexicon(lists: WordLists): Lexicon {
   const prefixes = new Map<string, Concept[]>();
   const suffixes = new Map<string, Concept[]>();
   let size = 0;
+  // The same word for the same concept in several languages ("?", "beta", "test") is one entry.
+  const seen = new Set<string>();
+  const add = (first: string, e: Entry) => {
+    const key = `${e.concept}|${e.words.join(' ')}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    push(byFirst, first, e);
+  };
   for (const concept of CONCEPTS) {
     for (const entries of Object.values(lists[concept] ?? {})) {
       for (const raw of entries ?? []) {
@@ -86,22 +94,24 @@ export function compileLexicon(lists: WordLists): Lexicon {
         if (!e) continue;
         size++;
         if (!e.includes(' ') && e.length > 1 && e.endsWith('*')) {
-          push(prefixes, foldWord(e.slice(0, -1)), concept);
+          const p = foldWord(e.slice(0, -1));
+          if (!prefixes.get(p)?.includes(concept)) push(prefixes, p, concept);
           continue;
         }
         if (!e.includes(' ') && e.length > 1 && e.startsWith('*')) {
-          push(suffixes, foldWord(e.slice(1)), concept);
+          const x = foldWord(e.slice(1));
+          if (!suffixes.get(x)?.includes(concept)) push(suffixes, x, concept);
           continue;
         }
         // An elided article or negation ("n'", "s'") is a word of its own, apostrophe included.
         const words = /^\p{L}{1,2}'$/u.test(e) ? [foldWord(e)] : tokenize(e).map((t) => t.norm);
         if (words.length === 0) continue;
-        push(byFirst, words[0]!, { concept, words });
+        add(words[0]!, { concept, words });
         // "thumbs up" is also written "thumbs-up", and "go-live" also "go live".
-        if (words.length > 1) push(byFirst, words.join('-'), { concept, words: [words.join('-')] });
+        if (words.length > 1) add(words.join('-'), { concept, words: [words.join('-')] });
         else if (words[0]!.includes('-')) {
           const parts = words[0]!.split('-');
-          push(byFirst, parts[0]!, { concept, words: parts });
+          add(parts[0]!, { concept, words: parts });
         }
       }
     }

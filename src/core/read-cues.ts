@@ -40,6 +40,7 @@ function opensAsQuestion(s: Sentence): string | null {
   return a && b && AUX.has(a.norm) && SUBJECT.has(b.norm) ? `${a.text} ${b.text}` : null;
 }
 
+const MAX_CUES = 8;
 const GIVEN_BEFORE = new Set(['is', 'was', 'been', 'be', 'are', 'were', 'approval', 'consent', 'authorization', 'authorisation', 'hereby']);
 
 function exempt(s: Sentence, t: Tag, courtesy: readonly Tag[]): boolean {
@@ -70,6 +71,8 @@ export function readCues(s: Sentence, tags: readonly Tag[]): Cue[] {
   const inNeutral = (t: Tag) => neutral.some((n) => n.start <= t.start && t.end <= n.end && n !== t);
   const cues: Cue[] = [];
   for (const t of tags) {
+    // A handful of cues says why; a sentence of 100,000 question marks need not list them all.
+    if (cues.length >= MAX_CUES) break;
     const kind = KIND[t.concept];
     if (!kind || inNeutral(t) || exempt(s, t, neutral)) continue;
     cues.push({ kind, cue: s.tokens.slice(t.start, t.end).map((x) => x.text).join(' ') });

@@ -12,6 +12,8 @@ export type Reason =
   | (AutomatedSignal extends infer A ? (A extends { code: string } ? A : never) : never)
   | { code: 'own_mail'; address: string }
   | { code: 'duplicate_message'; messageId: string }
+  // A first run on a mailbox with history (`run --since`): older mail is recorded, never acted on.
+  | { code: 'before_start'; date: string; since: string }
   // The message itself.
   | { code: 'too_large'; size: number; limit: number }
   | { code: 'unparseable'; detail: string }
@@ -82,6 +84,7 @@ export function disposition(r: Reason): 'ignore' | 'flag' {
     case 'empty_return_path':
     case 'own_mail':
     case 'duplicate_message':
+    case 'before_start':
     case 'staff_reply_unknown_command':
     case 'staff_reply_already_resolved':
     case 'bounce_unverified':
@@ -121,6 +124,8 @@ export function explainReason(r: Reason): string {
       return `Sent by Countersign itself (${r.address}); ignored to avoid a loop.`;
     case 'duplicate_message':
       return `The same message (${r.messageId}) was already handled; this copy changes nothing.`;
+    case 'before_start':
+      return `The message is dated ${r.date}, before ${r.since} (the start set with --since or COUNTERSIGN_SINCE); it was recorded without being acted on, and nobody was told.`;
     case 'too_large':
       return `The message is ${r.size} bytes, over the ${r.limit}-byte limit; it was recorded but not read.`;
     case 'unparseable':
@@ -158,7 +163,7 @@ export function explainReason(r: Reason): string {
     case 'sender_unverified':
       return `The sender ${r.address} could not be authenticated: ${r.detail}.`;
     case 'hidden_text':
-      return `The HTML hides approval wording from its reader ("${r.words.slice(0, 120)}"); only visible text counts, and hidden wording is a warning sign.`;
+      return `The HTML hides approval wording from its reader ("${clip(r.words, 120)}"); only visible text counts, and hidden wording is a warning sign.`;
     case 'parts_disagree':
       return `The plain-text and HTML versions of the mail say different things (plain text: ${r.plain}; HTML, what most mail programs show: ${r.html}).`;
     case 'calendar_invitation':
@@ -174,11 +179,11 @@ export function explainReason(r: Reason): string {
     case 'text_too_long':
       return `What the client wrote is ${r.length} characters long, over the ${r.limit} that are read; staff must read it.`;
     case 'hold_elsewhere':
-      return `Another sentence holds the approval back: it is ${describeKind(r.kind)} ("${r.cue}" in "${r.sentence.slice(0, 160)}").`;
+      return `Another sentence holds the approval back: it is ${describeKind(r.kind)} ("${r.cue}" in "${clip(r.sentence, 160)}").`;
     case 'no_approval_found':
       return 'No beta consent, production approval, GA sign-off or withdrawal was found in what the client wrote.';
     case 'blocked':
-      return `Not an approval: the sentence is ${describeKind(r.kind)} ("${r.cue}" in "${r.sentence.slice(0, 160)}").`;
+      return `Not an approval: the sentence is ${describeKind(r.kind)} ("${r.cue}" in "${clip(r.sentence, 160)}").`;
     case 'multiple_intents':
       return `The message reads as more than one step (${r.intents.join(', ')}); staff must say which.`;
     case 'low_confidence':
@@ -200,7 +205,7 @@ export function explainReason(r: Reason): string {
     case 'staff_reply_unmatched':
       return 'A reply from staff that matches no flag (no known reference token or In-Reply-To).';
     case 'staff_reply_unknown_command':
-      return `A staff reply whose first line ("${r.line.slice(0, 80)}") is neither an approval nor a rejection; the accepted words were sent back.`;
+      return `A staff reply whose first line ("${clip(r.line, 80)}") is neither an approval nor a rejection; the accepted words were sent back.`;
     case 'staff_reply_refused':
       return `A staff reply that changed nothing: ${r.detail}`;
     case 'staff_reply_already_resolved':
@@ -241,4 +246,13 @@ function describeKind(kind: BlockerKind): string {
       return never;
     }
   }
+}
+
+/**
+ * Client text cut for a reason line, at a word boundary: a cut through the middle of a word could
+ * leave the first half of an identifier the client wrote, which no scrubber would recognise.
+ */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max).replace(/\S*$/, '').trimEnd()}…`;
 }

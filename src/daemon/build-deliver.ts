@@ -14,7 +14,7 @@ import type { DeliverDeps } from './deliver-outbox.js';
  * reason, instead of failing on the first approval.
  */
 export async function buildDeliverDeps(config: Config, db: Db, logger: Logger): Promise<DeliverDeps> {
-  const templates = new Templates();
+  const templates = new Templates(undefined, config.templatesDir);
   let signingKey = null;
   if (config.signingKeyFile) {
     let armored: string;

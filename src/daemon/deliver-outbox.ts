@@ -5,12 +5,14 @@ import { bounceToken, verpAddress } from '../core/bounce-token.js';
 import { classifySendError } from '../core/smtp-failure.js';
 import { bounceHmac } from '../db/bounce-key.js';
 import { makeDurable } from '../db/durable.js';
+import { batchFlagNotices } from '../db/batch-flag-notices.js';
 import { insertFlag } from '../db/message-store.js';
 import type { Db } from '../db/open-db.js';
 import { registerDbSecrets } from '../db/register-db-secrets.js';
 import type { Logger } from '../logger.js';
 import { backoffMs } from './backoff.js';
 import type { Health, Metrics } from './metrics.js';
+import { releaseUsableHeld } from './release-held.js';
 import { renderOutboxMail, type OutboxRow } from './render-outbox-mail.js';
 
 export interface DeliverDeps {
@@ -57,18 +59,26 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliverResult> {
   const { db, logger } = deps;
   const result: DeliverResult = { sent: 0, retrying: 0, failed: 0, held: 0, deferred: 0 };
   const now = (deps.now ?? (() => new Date()))();
+  // At start and after every registry import: held mail whose keys are usable now goes out.
+  await releaseUsableHeld(deps, now);
+  batchFlagNotices(db, { from: deps.from, now });
   const rows = db.$client.prepare(SELECT_DUE).all(now.toISOString()) as (OutboxRow & { attempts: number })[];
   if (rows.length === 0) return result;
   makeDurable(db);
   const hmac = deps.verp ? bounceHmac(db) : null;
   // Identifiers imported since start-up are masked in mail too (the scrubber learns them here).
   registerDbSecrets(db);
-  const sentLastHour = db.$client.prepare("SELECT COUNT(*) AS n FROM outbox WHERE recipient = ? AND status = 'sent' AND sent_at > ?");
+  // Staff notifications (no recipient: the registry's staff) count for every staff address.
+  const sentLastHour = db.$client.prepare(
+    "SELECT COUNT(*) AS n FROM outbox WHERE status = 'sent' AND sent_at > @since AND (recipient = @to OR (recipient IS NULL AND @to IN (SELECT address FROM staff)))",
+  );
+  const staffAtCap = (since: string) =>
+    (db.$client.prepare('SELECT address FROM staff').all() as { address: string }[]).some((s) => (sentLastHour.get({ to: s.address, since }) as { n: number }).n >= deps.maxPerRecipientHour);
   const update = db.$client.prepare('UPDATE outbox SET status = @status, attempts = @attempts, next_attempt_at = @next, last_error = @error, sent_at = @sentAt WHERE id = @id');
   const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
   for (const row of rows) {
     // Loop safety: at most so many mails to one address per hour; the rest wait.
-    if (row.recipient && (sentLastHour.get(row.recipient, hourAgo) as { n: number }).n >= deps.maxPerRecipientHour) {
+    if (row.recipient ? (sentLastHour.get({ to: row.recipient, since: hourAgo }) as { n: number }).n >= deps.maxPerRecipientHour : staffAtCap(hourAgo)) {
       update.run({ id: row.id, status: 'queued', attempts: row.attempts, next: new Date(now.getTime() + 15 * 60_000).toISOString(), error: 'per-recipient hourly limit reached', sentAt: null });
       result.deferred++;
       continue;

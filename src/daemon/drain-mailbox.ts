@@ -6,6 +6,9 @@ import { shadowIncoming } from './shadow.js';
 
 const FLUSH_EVERY = 100;
 
+/** Called after each message with how many were handled so far and, when the source knows it, how many there are. */
+export type DrainProgress = (done: number, total: number | undefined) => void;
+
 export interface DrainResult {
   handled: number;
   alreadyKnown: number;
@@ -17,7 +20,7 @@ export interface DrainResult {
  * being recorded and filed, but abandons a decision still running (the decision worker is stopped),
  * so that a slow or hostile message never delays SIGTERM.
  */
-export async function drainMailbox(source: MailSource, deps: ProcessorDeps, opts: { signal: AbortSignal; shadow: boolean }): Promise<DrainResult> {
+export async function drainMailbox(source: MailSource, deps: ProcessorDeps, opts: { signal: AbortSignal; shadow: boolean; onProgress?: DrainProgress | undefined }): Promise<DrainResult> {
   const result: DrainResult = { handled: 0, alreadyKnown: 0 };
   try {
     for await (const inc of source.pending()) {
@@ -39,6 +42,7 @@ export async function drainMailbox(source: MailSource, deps: ProcessorDeps, opts
           relieveMemory();
         }
       }
+      opts.onProgress?.(result.handled + result.alreadyKnown, source.pendingTotal);
       if (opts.signal.aborted) break;
     }
   } finally {

@@ -179,6 +179,9 @@ export async function handleIncoming(deps: ProcessorDeps, inc: Incoming, signal?
           reasons: [{ code: 'duplicate_message', messageId: mail.messageId ?? `sha256:${inc.sha256}` }],
           duplicateOf: earlier.id,
         };
+      } else if (deps.config.since && mail.date && mail.date < deps.config.since) {
+        // History before the start (`run --since`): recorded as evidence, never applied, answered or flagged.
+        record = { ...baseRecord(inc, deps, mail), outcome: 'ignored', reasons: [{ code: 'before_start', date: mail.date, since: deps.config.since }], intent: d.intent, appId: d.app, clientId: d.client, decision: decisionEvidence(d) };
       } else {
         try {
           // A delivery report is matched to the mail it is about (by its VERP token) before anything else.

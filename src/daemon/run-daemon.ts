@@ -10,10 +10,11 @@ import { queueReminderDigest } from '../db/queue-reminders.js';
 import { expireFlags } from '../db/expire-flags.js';
 import type { Logger } from '../logger.js';
 import { backoffMs, sleep } from './backoff.js';
-import { drainMailbox } from './drain-mailbox.js';
+import { drainMailbox, type DrainProgress } from './drain-mailbox.js';
 import type { MailSource } from '../mailbox/mail-port.js';
 import type { ProcessorDeps } from './message-processor.js';
 import { deliverOutbox, type DeliverDeps } from './deliver-outbox.js';
+import { dailyCheckpoint } from './daily-checkpoint.js';
 import type { Health, Metrics } from './metrics.js';
 
 export interface RunOptions {
@@ -24,6 +25,8 @@ export interface RunOptions {
   deliver?: DeliverDeps | undefined;
   health?: Health | undefined;
   metrics?: Metrics | undefined;
+  /** `--once` on a terminal: the CLI's progress bar. */
+  onProgress?: DrainProgress | undefined;
 }
 
 async function deliver(opts: RunOptions, log: Logger, config: Config): Promise<void> {
@@ -33,6 +36,7 @@ async function deliver(opts: RunOptions, log: Logger, config: Config): Promise<v
   queueReminderDigest(opts.deliver.db, { remindHours: config.flagRemindHours, from: config.from });
   const r = await deliverOutbox(opts.deliver);
   if (r.sent + r.retrying + r.failed + r.held + r.deferred > 0) log.info(r, 'outbox delivered');
+  await dailyCheckpoint(opts.deliver, config, log);
 }
 
 export function buildSource(config: Config, db: Db, logger: Logger, shadow: boolean): MailSource {
@@ -81,7 +85,7 @@ async function run(config: Config, deps: ProcessorDeps, opts: RunOptions): Promi
   if (opts.once) {
     await source.open();
     try {
-      const r = await drainMailbox(source, deps, { signal: opts.signal, shadow: opts.shadow });
+      const r = await drainMailbox(source, deps, { signal: opts.signal, shadow: opts.shadow, onProgress: opts.onProgress });
       log.info(r, 'mailbox drained');
       if (!opts.shadow) pruneRawMessages(deps.db, config.rawRetentionDays);
     } finally {

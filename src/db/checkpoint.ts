@@ -84,13 +84,8 @@ export function parseCheckpoint(text: string): Checkpoint | { problem: string } 
   return c as Checkpoint;
 }
 
-/**
- * Whether the log still extends a signed checkpoint: the signature verifies with the bot's key, the
- * chain is intact, and the event at the checkpoint's seq still has the signed hash. Because every
- * hash covers its predecessor, that one hash pins the whole past up to it.
- */
-export async function checkAgainstCheckpoint(
-  db: Db,
+/** A checkpoint file whose detached signature verifies with the bot's public key. */
+export async function readSignedCheckpoint(
   text: string,
   armoredSignature: string,
   publicKey: openpgp.PublicKey,
@@ -104,6 +99,23 @@ export async function checkAgainstCheckpoint(
   } catch (e) {
     return { ok: false, problem: { kind: 'bad_signature', message: (e as Error).message } };
   }
+  return { ok: true, checkpoint: parsed };
+}
+
+/**
+ * Whether the log still extends a signed checkpoint: the signature verifies with the bot's key, the
+ * chain is intact, and the event at the checkpoint's seq still has the signed hash. Because every
+ * hash covers its predecessor, that one hash pins the whole past up to it.
+ */
+export async function checkAgainstCheckpoint(
+  db: Db,
+  text: string,
+  armoredSignature: string,
+  publicKey: openpgp.PublicKey,
+): Promise<{ ok: true; checkpoint: Checkpoint } | { ok: false; problem: CheckpointProblem }> {
+  const signed = await readSignedCheckpoint(text, armoredSignature, publicKey);
+  if (!signed.ok) return signed;
+  const parsed = signed.checkpoint;
   const v = verifyEventLog(db);
   if (!v.ok) return { ok: false, problem: { kind: 'chain_broken', message: explainChainProblem(v.problem) } };
   if (parsed.seq === 0) return { ok: true, checkpoint: parsed };

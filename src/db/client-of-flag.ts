@@ -20,7 +20,7 @@ export interface ClientReply {
 const ANSWERABLE = new Set(['verified', 'unknown_domain', 'unlisted_subdomain', 'not_approver']);
 
 /** The client to tell about a staff decision on a flagged message, or null when nobody should hear. */
-export function clientReplyForFlag(tx: Tx, messageRow: number | null): ClientReply | null {
+export function clientReplyForFlag(tx: Tx, messageRow: number | null, decision: 'approve' | 'reject'): ClientReply | null {
   if (messageRow === null) return null;
   const m = prepared(tx, 'SELECT from_address AS fromAddress, message_id AS messageId, subject, decision, reasons FROM messages WHERE id = ?').get(messageRow) as
     | { fromAddress: string | null; messageId: string | null; subject: string | null; decision: string; reasons: string }
@@ -31,6 +31,9 @@ export function clientReplyForFlag(tx: Tx, messageRow: number | null): ClientRep
   const d = JSON.parse(m.decision || '{}') as { sender?: { kind?: string; role?: string; address?: string }; automated?: unknown };
   // Automated mail is never answered (RFC 3834), and a staff member's own mail is not a client's.
   if (!d.sender?.kind || !ANSWERABLE.has(d.sender.kind) || d.sender.role === 'staff' || (d.automated !== null && d.automated !== undefined)) return null;
+  // A rejection is told only to a verified client: rejecting spam must not answer the spammer, or
+  // whoever it impersonated.
+  if (decision === 'reject' && d.sender.kind !== 'verified') return null;
   const to = (d.sender.address ?? m.fromAddress).toLowerCase();
   return { to, inReplyTo: m.messageId, references: m.messageId ? [m.messageId] : [], subject: m.subject ?? '' };
 }

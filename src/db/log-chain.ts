@@ -20,8 +20,16 @@ export interface EventContent {
   evidence: string;
 }
 
-/** SHA-256 over the previous hash and the row's canonical JSON (RFC 8785), hex. */
+/** SHA-256 over the previous hash, a newline and the row's canonical JSON (RFC 8785), hex. */
 export function chainHash(prevHash: string, c: EventContent): string {
+  return hashCanonical(prevHash, canonicalContent(c));
+}
+
+/** The hash of one event from its previous hash and its canonical text, as an auditor recomputes it. */
+export const hashCanonical = (prevHash: string, canonical: string): string => createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
+
+/** The exact text an event's hash covers: its content fields in RFC 8785 canonical JSON. */
+export function canonicalContent(c: EventContent): string {
   // Only the content fields, whatever else the object carries (a row read back also has its hashes).
   const content: EventContent = {
     seq: c.seq,
@@ -39,7 +47,7 @@ export function chainHash(prevHash: string, c: EventContent): string {
   };
   const canonical = canonicalize(content);
   if (canonical === undefined) throw new Error('event content cannot be canonicalized');
-  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
+  return canonical;
 }
 
 export interface ChainRow extends EventContent {

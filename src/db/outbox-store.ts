@@ -17,14 +17,16 @@ export interface OutboxEntry {
   integrationId: number | null;
   app: string | null;
   client: string | null;
+  appName: string | null;
+  clientName: string | null;
   /** The open flag about this mail (held, failed, bounced), if any. */
   flag: { id: number; token: string; kind: string } | null;
 }
 
 const SELECT = `SELECT o.id, o.kind, o.status, o.recipient, o.created_at AS createdAt, o.attempts, o.next_attempt_at AS nextAttemptAt, o.last_error AS lastError,
-                       o.sent_at AS sentAt, o.message_id AS messageId, o.integration_id AS integrationId, i.app_id AS app, i.client_id AS client,
+                       o.sent_at AS sentAt, o.message_id AS messageId, o.integration_id AS integrationId, i.app_id AS app, i.client_id AS client, a.name AS appName, c.name AS clientName,
                        (SELECT json_object('id', f.id, 'token', f.token, 'kind', f.kind) FROM flags f WHERE f.outbox_id = o.id AND f.status = 'open' ORDER BY f.id DESC LIMIT 1) AS flag
-                FROM outbox o LEFT JOIN integrations i ON i.id = o.integration_id`;
+                FROM outbox o LEFT JOIN integrations i ON i.id = o.integration_id LEFT JOIN apps a ON a.id = i.app_id LEFT JOIN clients c ON c.id = i.client_id`;
 
 type Raw = Omit<OutboxEntry, 'flag'> & { flag: string | null };
 const parse = (r: Raw): OutboxEntry => ({ ...r, flag: r.flag ? (JSON.parse(r.flag) as OutboxEntry['flag']) : null });

@@ -63,7 +63,7 @@ export function resolveFlagTx(tx: Tx, input: ResolveInput): Result<Resolved, Res
   if (flag.status === 'expired' || (flag.status === 'open' && flag.expiresAt <= at)) return err({ kind: 'expired', expiresAt: flag.expiresAt, flagId: flag.id });
   if (flag.status !== 'open') return err({ kind: 'already_resolved', status: flag.status, by: flag.resolvedBy ?? '', at: flag.resolvedAt ?? '' });
   const cause = { type: input.via === 'reply' ? ('staff_reply' as const) : ('operator' as const), ref: flag.token };
-  const client = flag.kind === 'message' ? clientReplyForFlag(tx, flag.messageRow) : null;
+  const client = flag.kind === 'message' ? clientReplyForFlag(tx, flag.messageRow, input.command.kind) : null;
   let stageChange: Resolved['stageChange'] = null;
   let gaDeclared: Resolved['gaDeclared'] = null;
   let resolution: Record<string, unknown> = { decision: input.command.kind, via: input.via, replyRef: input.replyRef ?? null };

@@ -32,6 +32,8 @@ export interface MailSource {
   open(): Promise<void>;
   /** Messages not yet filed, oldest first, one at a time (never the whole mailbox in memory). */
   pending(): AsyncIterable<Incoming>;
+  /** How many messages the running `pending()` hands over, once it has listed them: for a progress display only. */
+  readonly pendingTotal?: number | undefined;
   /**
    * Files a handled message (\Seen, then moved to its outcome's folder). A source may queue marks
    * and carry them out between batches; `flush` carries out what is queued and returns their keys.

@@ -83,7 +83,7 @@ describe('countersign CLI (the real binary)', () => {
     expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, problem: { kind: 'row_edited', seq: 1 } });
   });
 
-  it('a bad registry file: every problem on stderr, exit 1, nothing written', async () => {
+  it('a bad registry file: every problem on stderr, exit 2, nothing written', async () => {
     const dir = tempDir();
     const reg = baseRegistry();
     reg.apps[0].partner = 'nobody';
@@ -91,7 +91,7 @@ describe('countersign CLI (the real binary)', () => {
     const file = await writeRegistry(reg, { dir });
     const env = { COUNTERSIGN_DB: path.join(dir, 'cs.sqlite') };
     const r = await runCountersign(['registry', 'import', file], env);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('apps[0] (acme-scheduler) → partner: unknown partner "nobody"');
     expect(r.stderr).toContain('clients[1] (lakeside) → domains[0]: "riversidefm.org" is also claimed by client "riverside"');
     expect(r.stderr).toContain('nothing was written');

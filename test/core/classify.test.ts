@@ -157,3 +157,13 @@ describe('cases a mutation run found', () => {
     expect(classify('We approve Acme Scheduler for production. The app works as designed and we sign off.').intentsFound.sort()).toEqual(['ga_signoff', 'production_approval']);
   });
 });
+
+describe('reason lines', () => {
+  it('cut client text at a word boundary, so no half identifier is left for staff to read', async () => {
+    const { explainReason } = await import('../../src/core/reasons.js');
+    const sentence = `${'word '.repeat(30)}RFM-PROD-7731-SECRET and more`;
+    const line = explainReason({ code: 'blocked', kind: 'negated', cue: 'not', sentence });
+    expect(line).not.toContain('RFM');
+    expect(line).toContain('word…');
+  });
+});

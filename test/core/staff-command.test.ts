@@ -65,7 +65,7 @@ describe('reminders', () => {
     const now = new Date('2026-11-29T00:00:00.000Z');
     const first = queueReminderDigest(db, { remindHours: 24, from: 'a@partners.example', now });
     expect(first).not.toBeNull();
-    expect(JSON.parse((db.$client.prepare('SELECT context FROM outbox WHERE id = ?').get(first) as { context: string }).context)).toEqual({ flagIds: [1] });
+    expect(JSON.parse((db.$client.prepare('SELECT context FROM outbox WHERE id = ?').get(first) as { context: string }).context)).toEqual({ flagIds: [1], expiredFlagIds: [] });
     expect(queueReminderDigest(db, { remindHours: 24, from: 'a@partners.example', now: new Date('2026-11-29T12:00:00.000Z') })).toBeNull();
     expect(queueReminderDigest(db, { remindHours: 24, from: 'a@partners.example', now: new Date('2026-11-30T01:00:00.000Z') })).not.toBeNull();
   });

@@ -231,7 +231,7 @@ export interface OAuthSmtpPeer {
   url: (user: string) => string;
   received: { from: string; to: string[]; user: string }[];
   /** Every AUTH XOAUTH2 attempt: the user and whether the token was good (signed by us, unexpired, for that mailbox). */
-  logins: { user: string; accepted: boolean; at: number }[];
+  logins: { user: string; accepted: boolean; at: number; token: string }[];
   close: () => Promise<void>;
 }
 
@@ -239,8 +239,9 @@ export interface OAuthSmtpPeer {
  * A real SMTP submission server (smtp-server) that accepts only SASL XOAUTH2, checking each bearer
  * token as Exchange Online does: signed by the issuer, not expired, and granting the mailbox named.
  * `refuseFirst`: refuse the first good token too, as a server does with a token revoked early.
+ * `idleTimeoutMs`: close a connection idle this long, as submission servers do (the client must log in again).
  */
-export async function startOAuthSmtpPeer(oauth: OAuthServer, opts: { refuseFirst?: boolean } = {}): Promise<OAuthSmtpPeer> {
+export async function startOAuthSmtpPeer(oauth: OAuthServer, opts: { refuseFirst?: boolean; idleTimeoutMs?: number } = {}): Promise<OAuthSmtpPeer> {
   const { SMTPServer } = await import('smtp-server');
   const peer: OAuthSmtpPeer = { url: (user) => `smtp://${encodeURIComponent(user)}@127.0.0.1:${port}`, received: [], logins: [], close: () => new Promise((r) => server.close(() => r())) };
   let refused = false;
@@ -249,6 +250,7 @@ export async function startOAuthSmtpPeer(oauth: OAuthServer, opts: { refuseFirst
     allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    ...(opts.idleTimeoutMs ? { socketTimeout: opts.idleTimeoutMs } : {}),
     onAuth(auth, _session, cb) {
       const grant = auth.method === 'XOAUTH2' && auth.accessToken ? oauth.verify(auth.accessToken) : null;
       let accepted = grant !== null && grant.mailbox === auth.username;
@@ -256,7 +258,7 @@ export async function startOAuthSmtpPeer(oauth: OAuthServer, opts: { refuseFirst
         refused = true;
         accepted = false;
       }
-      peer.logins.push({ user: auth.username ?? '', accepted, at: Date.now() });
+      peer.logins.push({ user: auth.username ?? '', accepted, at: Date.now(), token: auth.accessToken ?? '' });
       // RFC 7628 §3.2.2: a refused bearer token is answered with a JSON status, then 535.
       if (!accepted) return cb(null, { data: { status: '401', schemes: 'bearer', scope: 'https://outlook.office365.com/.default' } });
       cb(null, { user: auth.username });

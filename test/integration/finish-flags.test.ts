@@ -117,7 +117,7 @@ describe('staff finish any flag (Dovecot + SMTP peer)', () => {
     expect(ack.inReplyTo).toBe(original);
     expect(ack.text).toContain("We have recorded Riverside Family Medicine's approval for Acme Scheduler");
     for (const id of TEST_IDS) expect(w.smtp.received.filter((m) => !m.to.includes('integrations@acmehealth.io')).map((m) => m.raw).join('')).not.toContain(id);
-  });
+  }, 120_000);
 
   it('the same on the CLI: flags approve --as --app --client, checked by the state machine, logged with the staff address', async () => {
     await setUp();
@@ -137,7 +137,7 @@ describe('staff finish any flag (Dovecot + SMTP peer)', () => {
     await run();
     expect(to('integrations@acmehealth.io')).toHaveLength(1);
     expect((await lastNoticeTo('dr.lee.clinic@gmail.com')).text).toContain('We have recorded');
-  });
+  }, 120_000);
 
   it('a flag expires into a recorded state, leaves --open, is listed once in the next digest, and reopens with a fresh reference', async () => {
     await setUp();
@@ -179,7 +179,7 @@ describe('staff finish any flag (Dovecot + SMTP peer)', () => {
     await run();
     expect(stage()).toBe('production_approved');
     expect((await runCountersign(['log', 'verify'], w.env)).code).toBe(0);
-  });
+  }, 120_000);
 
   it('after a rejection the client gets a short neutral notice, threaded; with COUNTERSIGN_CLIENT_REJECT_NOTICE=0 it does not', async () => {
     await setUp();
@@ -201,7 +201,7 @@ describe('staff finish any flag (Dovecot + SMTP peer)', () => {
     expect((await runCountersign(['flags', 'reject', String(open!.id), '--by', STAFF], quiet)).code).toBe(0);
     expect((await runCountersign(['run', '--once'], quiet)).code).toBe(0);
     expect(to('pm@riversidefm.org')).toHaveLength(before);
-  });
+  }, 120_000);
 
   it('after a staff APPROVE of a verified client\'s flagged mail, the client gets the acknowledgement', async () => {
     await setUp();
@@ -213,7 +213,7 @@ describe('staff finish any flag (Dovecot + SMTP peer)', () => {
     const ack = await lastNoticeTo('pm@riversidefm.org');
     expect(ack.inReplyTo).toBe('<ack-me@riversidefm.org>');
     expect(ack.text).toContain("We have recorded Riverside Family Medicine's approval for Acme Scheduler");
-  });
+  }, 120_000);
 });
 
 describe('GA by reply (Dovecot + SMTP peer)', () => {
@@ -241,5 +241,5 @@ describe('GA by reply (Dovecot + SMTP peer)', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already declared Generally Available');
     expect((await runCountersign(['log', 'verify'], w.env)).code).toBe(0);
-  });
+  }, 120_000);
 });

@@ -93,16 +93,18 @@ const noSecrets = (text: string) => {
 describe('OAuth2 against a real authorization server, Dovecot validating its tokens, and an XOAUTH2 SMTP server', () => {
   it('a token that expires while the daemon runs is replaced: IMAP logs in again and SMTP sends with a fresh one, no message lost', { timeout: 90_000 }, async () => {
     // Refuses the first good token, as a server does with one revoked early: refreshed once, then sent.
-    const peer = await startOAuthSmtpPeer(oauth, { refuseFirst: true });
+    // It also drops idle connections after 2 s, so the second batch needs a new SMTP login.
+    const peer = await startOAuthSmtpPeer(oauth, { refuseFirst: true, idleTimeoutMs: 2_000 });
     oauth.ttlSeconds = 4;
     const { p, env, mailbox } = await deployment({}, peer);
     Object.assign(env, genericEnv(p), { COUNTERSIGN_POLL_SECONDS: '60', COUNTERSIGN_LOG_LEVEL: 'debug' });
     const d = startDaemon(env);
+    let firstBatch = 0;
     try {
       await waitFor('the daemon to open the mailbox over OAuth2', () => d.output().includes('waiting for mail'));
       await appendAll(dovecot, [makeMail({ from: 'pm@lakesidepeds.org', subject: 'Beta consent: Acme Scheduler', body: BETA_CONSENT, messageId: '<oauth-beta@lakesidepeds.org>' })], mailbox);
       await waitFor('the two mails of the beta consent', () => peer.received.length === 2);
-      const firstBatch = oauth.issued.length;
+      firstBatch = oauth.issued.length;
       // Every token issued so far is now expired: Dovecot and the SMTP server refuse them.
       await new Promise((r) => setTimeout(r, 4_500));
       dovecot.doveadm('kick', user);
@@ -131,6 +133,12 @@ describe('OAuth2 against a real authorization server, Dovecot validating its tok
     expect(peer.logins[0]!.accepted).toBe(false);
     expect(peer.logins[1]!.accepted).toBe(true);
     expect(oauth.issued.every((t) => t.grant === 'client_credentials' && t.clientId === APP)).toBe(true);
+    // The second batch's SMTP login used a token issued after the first ones had expired.
+    const issuedIndex = (token: string) => oauth.issued.findIndex((t) => t.token === token);
+    const accepted = peer.logins.filter((l) => l.accepted);
+    expect(accepted.length).toBeGreaterThanOrEqual(2);
+    expect(issuedIndex(accepted[0]!.token)).toBeLessThan(firstBatch);
+    expect(issuedIndex(accepted.at(-1)!.token)).toBeGreaterThanOrEqual(firstBatch);
     const folders = await folderContents(dovecot, [mailbox]);
     expect(folders[mailbox]).toEqual([]);
     noSecrets(d.output());

@@ -156,9 +156,11 @@ describe('staff confirm or reject flagged mail by replying (Dovecot + SMTP peer)
     await appendAll(dovecot, [outlookReply('Yes', notice)], w.mailbox);
     await run();
     expect(stage()).toBe('beta_consented');
-    expect(flagRow().status).toBe('open');
-    const answer = w.smtp.received.filter((m) => m.to.includes('ops@partners.example')).at(-1)!;
-    expect((await simpleParser(answer.raw)).text).toContain("This flag's reference expired on 2020-01-01");
+    // Nothing was approved; the daemon recorded the flag as expired (issue 13).
+    expect(flagRow().status).toBe('expired');
+    // The answer, and (since issue 13) the digest that lists the expired flag once.
+    const toStaff = await Promise.all(w.smtp.received.filter((m) => m.to.includes('ops@partners.example')).map((m) => simpleParser(m.raw)));
+    expect(toStaff.map((m) => m.text ?? '').join('\n')).toContain("This flag's reference expired on 2020-01-01");
   });
 
   it('the same from the CLI: flags --open, show, approve --as/--app, reject', async () => {

@@ -236,7 +236,9 @@ export function recordMessage(db: Db, m: MessageRecord): Recorded {
           eventSeq = r.value.stageChange?.seq ?? null;
         } else {
           const detail = explainResolveRefusal(r.error, explainStepRefusal);
-          outcome = r.error.kind === 'already_resolved' ? 'ignored' : 'flagged';
+          // Answered, never raised again as a flag about itself: the staff member who wrote it
+          // already hears why nothing changed (issue 13: exactly one answer per staff reply).
+          outcome = 'ignored';
           reasons.push(r.error.kind === 'already_resolved' ? { code: 'staff_reply_already_resolved', detail } : { code: 'staff_reply_refused', detail });
           // Staff hear back why nothing changed (who resolved it and when, or what was refused).
           queueMail(tx, { kind: 'staff_answer', from: m.mailFrom ?? 'apipartners@countersign.invalid', recipient: m.resolve.by, context: { answer: detail, subject: m.resolve.subject, inReplyTo: m.messageId, references: m.messageId ? [m.messageId] : [] }, now: m.now });

@@ -161,6 +161,11 @@ describe('staff confirm or reject flagged mail by replying (Dovecot + SMTP peer)
     // The answer, and (since issue 13) the digest that lists the expired flag once.
     const toStaff = await Promise.all(w.smtp.received.filter((m) => m.to.includes('ops@partners.example')).map((m) => simpleParser(m.raw)));
     expect(toStaff.map((m) => m.text ?? '').join('\n')).toContain("This flag's reference expired on 2020-01-01");
+    // Exactly one answer: the refused reply is recorded ignored, never raised as a flag about itself.
+    const check = new Database(w.p.dbPath, { readonly: true });
+    expect(check.prepare('SELECT COUNT(*) AS n FROM flags').get()).toEqual({ n: 1 });
+    expect(check.prepare("SELECT outcome FROM messages WHERE reasons LIKE '%staff_reply_refused%'").all()).toEqual([{ outcome: 'ignored' }]);
+    check.close();
   });
 
   it('the same from the CLI: flags --open, show, approve --as/--app, reject', async () => {

@@ -67,7 +67,13 @@ function isAttribution(line: string, next: string | undefined): boolean {
 // split off again: a flowed line never swallows it.
 const JOINED_ATTRIBUTION = /^(.{1,200}?)\s+((?:on|am|le|el|il|op)\s.{10,300})$/i;
 
+// The same join swallows a signature separator: "approve " + "" + "-- " + "Jordan" arrives as
+// "approve -- Jordan" (mailparser joins across it). A short tail after " -- " is split off again.
+const JOINED_SIGNATURE = /^(.{1,200}?\S)\s+-- (.{1,60})$/;
+
 function splitJoinedAttribution(line: string): string[] {
+  const sig = line.length <= 300 ? JOINED_SIGNATURE.exec(line.trim()) : null;
+  if (sig) return [sig[1]!, '-- ', sig[2]!];
   if (line.length > 600 || !ATTRIBUTION_VERB.test(line)) return [line];
   const m = JOINED_ATTRIBUTION.exec(line.trim());
   return m && isAttribution(m[2]!, undefined) ? [m[1]!, m[2]!] : [line];

@@ -263,8 +263,9 @@ describe('new text: the signature', () => {
     expect(extractNewText('--\nPat\nQuinn').signature).toBe('--\nPat\nQuinn'.replace(/^--\n/, ''));
   });
 
-  it('has no signature without a separator line', () => {
-    expect(extractNewText('Approved. -- Pat').signature).toBe('');
+  it('has no signature without a separator line, but splits one a flowed join put inline (RFC 3676)', () => {
+    expect(extractNewText('Approved. -- Pat').signature).toBe('Pat');
+    expect(extractNewText('Approved. -- Pat').newText).toBe('Approved.\n-- \nPat');
     expect(extractNewText('Approved.\n--- \nPat').signature).toBe('');
   });
 });

@@ -190,3 +190,39 @@ describe('staff confirm or reject flagged mail by replying (Dovecot + SMTP peer)
     expect(JSON.parse((await runCountersign(['flags', '--open', '--json'], w.env)).stdout)).toEqual([]);
   });
 });
+
+describe('staff replies as mutt and phones write them, and partners writing back (Dovecot + SMTP peer)', () => {
+  it('a mutt reply bottom-posted below the quote, format=flowed with a trailing space after "approve", records the step', async () => {
+    const notice = await flaggedProductionApproval();
+    const quoted = notice.text
+      .split('\n')
+      .map((l) => `> ${l}`)
+      .join('\r\n');
+    const raw = makeMail({
+      from: 'ops@partners.example',
+      auth: STAFF_AUTH,
+      subject: `Re: ${notice.noticeSubject}`,
+      headers: { 'In-Reply-To': notice.noticeId, References: notice.noticeId },
+      body: `On Mon, Nov 23, 2026 at 10:02:11AM -0500, API Partners wrote:\r\n${quoted}\r\n\r\napprove \r\n\r\n-- \r\nJordan`,
+    }).replace('Content-Type: text/plain; charset=utf-8', 'Content-Type: text/plain; charset=utf-8; format=flowed');
+    await appendAll(dovecot, [raw], w.mailbox);
+    await run();
+    expect(stage()).toBe('production_approved');
+    expect(flagRow()).toMatchObject({ status: 'approved', resolved_by: 'ops@partners.example' });
+  });
+
+  it('a partner replying to its identifiers mail is a known sender: flagged as a partner reply, never applied, never answered', async () => {
+    await appendAll(
+      dovecot,
+      [makeMail({ from: 'integrations@acmehealth.io', subject: 'Re: Encrypted message from API Partners', body: 'Thanks, received. We approve of going live in production on Monday.', messageId: `<partner-${n}@acmehealth.io>` })],
+      w.mailbox,
+    );
+    await run();
+    const row = w.p.query<{ outcome: string; reasons: string }>('SELECT outcome, reasons FROM messages')[0]!;
+    expect(row.outcome).toBe('flagged');
+    expect(JSON.parse(row.reasons).map((r: { code: string }) => r.code)).toContain('partner_reply');
+    expect(JSON.parse(row.reasons).map((r: { code: string }) => r.code)).not.toContain('sender_unknown_domain');
+    expect(w.smtp.received.filter((m) => m.to.includes('integrations@acmehealth.io'))).toEqual([]);
+    expect(stage()).toBe('beta_consented');
+  });
+});

@@ -1,24 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Checkpoint } from './checkpoint.js';
 import { GENESIS_HASH, hashCanonical } from './log-chain.js';
+import type { LogRow } from './queries.js';
 
-/** One event as `export --format json` writes it: the readable fields, and what its hash covers. */
-export interface ExportedEvent {
-  seq: number;
-  at: string;
-  kind: string;
-  app: string | null;
-  client: string | null;
-  from: string | null;
-  to: string | null;
-  causeType: string;
-  causeRef: string | null;
-  actor: string;
-  evidence: unknown;
+/** One event as `export --format json` writes it: the readable fields (as `log` shows them), and what its hash covers. */
+export interface ExportedEvent extends LogRow {
   /** The RFC 8785 canonical JSON of the event's content, exactly as hashed. */
   canonical: string;
   prevHash: string;
-  hash: string;
 }
 
 export type ExportVerdict = { ok: true; count: number; firstSeq: number | null; lastSeq: number | null; fromGenesis: boolean } | { ok: false; message: string };

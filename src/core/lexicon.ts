@@ -64,8 +64,6 @@ export interface Lexicon {
   prefixLengths: readonly number[];
   suffixes: ReadonlyMap<string, readonly Concept[]>;
   suffixLengths: readonly number[];
-  /** Every approval-bearing word, for spotting approval words where they must not be (hidden text). */
-  size: number;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -78,7 +76,6 @@ export function compileLexicon(lists: WordLists): Lexicon {
   const byFirst = new Map<string, Entry[]>();
   const prefixes = new Map<string, Concept[]>();
   const suffixes = new Map<string, Concept[]>();
-  let size = 0;
   // The same word for the same concept in several languages ("?", "beta", "test") is one entry.
   const seen = new Set<string>();
   const add = (first: string, e: Entry) => {
@@ -92,7 +89,6 @@ export function compileLexicon(lists: WordLists): Lexicon {
       for (const raw of entries ?? []) {
         const e = raw.trim();
         if (!e) continue;
-        size++;
         if (!e.includes(' ') && e.length > 1 && e.endsWith('*')) {
           const p = foldWord(e.slice(0, -1));
           if (!prefixes.get(p)?.includes(concept)) push(prefixes, p, concept);
@@ -117,7 +113,7 @@ export function compileLexicon(lists: WordLists): Lexicon {
     }
   }
   const lengths = (m: Map<string, unknown>) => [...new Set([...m.keys()].map((k) => k.length))].sort((a, b) => a - b);
-  return { byFirst, prefixes, prefixLengths: lengths(prefixes), suffixes, suffixLengths: lengths(suffixes), size };
+  return { byFirst, prefixes, prefixLengths: lengths(prefixes), suffixes, suffixLengths: lengths(suffixes) };
 }
 
 /** A concept found in a sentence, over tokens [start, end). */

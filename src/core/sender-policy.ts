@@ -2,7 +2,6 @@ import { domainToASCII } from 'node:url';
 import { firstHeader, type InboundMail } from './inbound-mail.js';
 import { findLookalike, orgDomain, registeredParent, senderIndex, type LookalikeHow } from './sender-index.js';
 
-export { evidenceFromHeader } from './authentication-results.js';
 
 export interface ClientRef {
   id: string;

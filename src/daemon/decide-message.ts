@@ -1,9 +1,9 @@
 import { parseMail } from '../adapters/parse-mail.js';
-import { trustedAuthResults } from '../core/authentication-results.js';
+import { evidenceFromHeader, trustedAuthResults } from '../core/authentication-results.js';
 import { decide, type Decision, type DecisionContext, type DecisionDeps } from '../core/decide.js';
 import { header, type InboundMail } from '../core/inbound-mail.js';
 import type { Reason } from '../core/reasons.js';
-import { evidenceFromHeader, type AuthEvidence } from '../core/sender-policy.js';
+import type { AuthEvidence } from '../core/sender-policy.js';
 
 export interface DecideDeps extends DecisionDeps {
   authservId: string | null;

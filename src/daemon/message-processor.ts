@@ -11,7 +11,6 @@ import {
   findLocation,
   findRenumbered,
   recordMessage,
-  type FolderKey,
   type MessageRecord,
   type Outcome,
   uncountAttempt,
@@ -22,8 +21,7 @@ import { checkBounce, withBounce } from './check-bounce.js';
 import { decisionEvidence, inProcessDecider, type DecideDeps, type Decider, type MailFacts } from './decide-message.js';
 import type { Metrics } from './metrics.js';
 
-import type { Incoming } from '../mailbox/mail-port.js';
-export type { Incoming };
+import type { FolderKey, Incoming } from '../mailbox/mail-port.js';
 
 export interface ProcessorDeps extends DecideDeps {
   db: Db;

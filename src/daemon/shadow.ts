@@ -2,7 +2,8 @@ import { and, eq } from 'drizzle-orm';
 import { cachedDecisionContext } from '../db/decision-context-cache.js';
 import { shadowDecisions } from '../db/schema.js';
 import { inProcessDecider } from './decide-message.js';
-import type { Incoming, ProcessorDeps } from './message-processor.js';
+import type { Incoming } from '../mailbox/mail-port.js';
+import type { ProcessorDeps } from './message-processor.js';
 
 /**
  * Shadow mode: decide as the daemon would, record it apart, change nothing else — no stage, no

@@ -13,7 +13,6 @@ import type { Db } from './open-db.js';
 import { messageLocations, outbox } from './schema.js';
 import type { FolderKey, Location } from '../mailbox/mail-port.js';
 
-export type { FolderKey, Location };
 
 export type Outcome = 'applied' | 'flagged' | 'ignored' | 'duplicate' | 'failed';
 

@@ -8,8 +8,10 @@ const lists = (over: Partial<Record<Concept, readonly string[]>>): WordLists =>
 const tags = (text: string, lex = compileLexicon(lists({}))) => tagTokens(tokenize(text), lex).map((t) => [t.concept, t.start, t.end]);
 
 describe('compileLexicon', () => {
-  it('counts every non-empty entry and skips blank ones', () => {
-    expect(compileLexicon(lists({ approve: ['approve', '  ', '', 'ok'], wait: ['wait'] })).size).toBe(3);
+  it('files every non-empty entry and skips blank ones', () => {
+    const lex = compileLexicon(lists({ approve: ['approve', '  ', '', 'ok'], wait: ['wait'] }));
+    expect([...lex.byFirst.keys()].sort()).toEqual(['approve', 'ok', 'wait']);
+    expect([...lex.byFirst.values()].flat()).toHaveLength(3);
   });
 
   it('files "word*" as a prefix and "*word" as a suffix, by their lengths', () => {

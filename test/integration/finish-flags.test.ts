@@ -1,16 +1,13 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDovecot, type Dovecot } from '../helpers/dovecot.js';
-import { appendAll, imapClient } from '../helpers/imap-client.js';
+import { makeImapWorld, type ImapWorld } from '../helpers/imap-world.js';
+import { appendAll } from '../helpers/imap-client.js';
 import { AUTHSERV_ID, makeMail, PRODUCTION_APPROVAL } from '../helpers/mail.js';
-import { makeKey } from '../helpers/pgp-keys.js';
-import { makeProject, type Project } from '../helpers/project.js';
 import { baseRegistry, TEST_IDS } from '../helpers/registry-fixture.js';
 import { runCountersign } from '../helpers/run-cli.js';
-import { startSmtpPeer, type Received } from '../helpers/smtp-peer.js';
+import type { Received } from '../helpers/smtp-peer.js';
 
 /**
  * Issue 13, items 1, 3 and 6: every flag can be finished by staff (naming the client when the mail
@@ -24,35 +21,11 @@ beforeAll(async () => {
 });
 afterAll(() => dovecot?.destroy());
 
-interface World {
-  p: Project;
-  env: Record<string, string>;
-  smtp: Awaited<ReturnType<typeof startSmtpPeer>>;
-  mailbox: string;
-}
-let w: World;
+let w: ImapWorld;
 
 async function setUp(extraEnv: Record<string, string> = {}, registry = baseRegistry()): Promise<void> {
   n++;
-  const mailbox = `Finish${n}`;
-  const c = await imapClient(dovecot);
-  await c.mailboxCreate(mailbox);
-  await c.logout();
-  const smtp = await startSmtpPeer();
-  const p = await makeProject({}, registry);
-  const signer = await makeKey('apipartners@partners.example');
-  writeFileSync(path.join(p.dir, 'signing.asc'), signer.privateKey);
-  const env = {
-    ...p.env,
-    COUNTERSIGN_IMAP_URL: dovecot.url(mailbox),
-    COUNTERSIGN_SMTP_URL: smtp.url,
-    COUNTERSIGN_SIGNING_KEY: path.join(p.dir, 'signing.asc'),
-    COUNTERSIGN_FOLDER_PROCESSED: `F${n}/Processed`,
-    COUNTERSIGN_FOLDER_FLAGGED: `F${n}/Flagged`,
-    COUNTERSIGN_FOLDER_IGNORED: `F${n}/Ignored`,
-    ...extraEnv,
-  };
-  w = { p, env, smtp, mailbox };
+  w = await makeImapWorld(dovecot, `Finish${n}`, { registry, env: extraEnv });
 }
 
 beforeEach(() => () => w?.smtp.close());

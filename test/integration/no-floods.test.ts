@@ -1,15 +1,11 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type Dovecot } from '../helpers/dovecot.js';
-import { appendAll, imapClient } from '../helpers/imap-client.js';
+import { makeImapWorld } from '../helpers/imap-world.js';
+import { appendAll } from '../helpers/imap-client.js';
 import { AUTHSERV_ID, BETA_CONSENT, makeMail, PRODUCTION_APPROVAL } from '../helpers/mail.js';
-import { makeKey } from '../helpers/pgp-keys.js';
-import { makeProject } from '../helpers/project.js';
 import { TEST_IDS } from '../helpers/registry-fixture.js';
 import { runCountersign } from '../helpers/run-cli.js';
-import { startSmtpPeer } from '../helpers/smtp-peer.js';
 
 /**
  * Issue 13, item 7: no floods. A first run on a mailbox with history (`run --since`) records the
@@ -27,25 +23,7 @@ const STAFF = 'ops@partners.example';
 
 async function world(extra: Record<string, string> = {}) {
   n++;
-  const mailbox = `Flood${n}`;
-  const c = await imapClient(dovecot);
-  await c.mailboxCreate(mailbox);
-  await c.logout();
-  const smtp = await startSmtpPeer();
-  const p = await makeProject();
-  const signer = await makeKey('apipartners@partners.example');
-  writeFileSync(path.join(p.dir, 'signing.asc'), signer.privateKey);
-  const env = {
-    ...p.env,
-    COUNTERSIGN_IMAP_URL: dovecot.url(mailbox),
-    COUNTERSIGN_SMTP_URL: smtp.url,
-    COUNTERSIGN_SIGNING_KEY: path.join(p.dir, 'signing.asc'),
-    COUNTERSIGN_FOLDER_PROCESSED: `N${n}/P`,
-    COUNTERSIGN_FOLDER_FLAGGED: `N${n}/F`,
-    COUNTERSIGN_FOLDER_IGNORED: `N${n}/I`,
-    COUNTERSIGN_LOG_LEVEL: 'warn',
-    ...extra,
-  };
+  const { p, smtp, env, mailbox } = await makeImapWorld(dovecot, `Flood${n}`, { env: { COUNTERSIGN_LOG_LEVEL: 'warn', ...extra } });
   const run = async (...args: string[]) => {
     const r = await runCountersign(['run', '--once', ...args], env);
     expect(r.code, r.stderr).toBe(0);

@@ -1,17 +1,17 @@
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import * as openpgp from 'openpgp';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type Dovecot } from '../helpers/dovecot.js';
-import { appendAll, imapClient } from '../helpers/imap-client.js';
+import { makeImapWorld } from '../helpers/imap-world.js';
+import { appendAll } from '../helpers/imap-client.js';
 import { makeMail, PRODUCTION_APPROVAL } from '../helpers/mail.js';
 import { makeKey } from '../helpers/pgp-keys.js';
-import { makeProject, type Project } from '../helpers/project.js';
+import type { Project } from '../helpers/project.js';
 import { goodKey, TEST_IDS } from '../helpers/registry-fixture.js';
 import { runCountersign } from '../helpers/run-cli.js';
-import { startSmtpPeer, type Behaviour } from '../helpers/smtp-peer.js';
+import type { Behaviour } from '../helpers/smtp-peer.js';
 
 /**
  * Issue 13, item 2: held and failed mail is visible (`outbox list/show`, and flags that name the
@@ -30,16 +30,8 @@ const PARTNER = 'integrations@acmehealth.io';
 
 async function world(behaviour?: Behaviour) {
   n++;
-  const mailbox = `Outbox${n}`;
-  const c = await imapClient(dovecot);
-  await c.mailboxCreate(mailbox);
-  await c.logout();
-  const smtp = await startSmtpPeer(behaviour);
-  const p: Project = await makeProject();
-  const signer = await makeKey('apipartners@partners.example');
-  writeFileSync(path.join(p.dir, 'signing.asc'), signer.privateKey);
-  const base = { ...p.env, COUNTERSIGN_IMAP_URL: dovecot.url(mailbox), COUNTERSIGN_SMTP_URL: smtp.url, COUNTERSIGN_FOLDER_PROCESSED: `O${n}/P`, COUNTERSIGN_FOLDER_FLAGGED: `O${n}/F`, COUNTERSIGN_FOLDER_IGNORED: `O${n}/I` };
-  const env = { ...base, COUNTERSIGN_SIGNING_KEY: path.join(p.dir, 'signing.asc') };
+  const { p, smtp, env, mailbox } = await makeImapWorld(dovecot, `Outbox${n}`, { ...(behaviour ? { behaviour } : {}) });
+  const { COUNTERSIGN_SIGNING_KEY: _key, ...base } = env;
   const run = async (e: Record<string, string> = env) => {
     const r = await runCountersign(['run', '--once'], e);
     expect(r.code, r.stderr).toBe(0);

@@ -1,17 +1,13 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import * as openpgp from 'openpgp';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDovecot, type Dovecot } from '../helpers/dovecot.js';
-import { appendAll, imapClient } from '../helpers/imap-client.js';
+import { makeImapWorld, type ImapWorld } from '../helpers/imap-world.js';
+import { appendAll } from '../helpers/imap-client.js';
 import { AUTHSERV_ID, makeMail } from '../helpers/mail.js';
-import { makeKey } from '../helpers/pgp-keys.js';
-import { makeProject, type Project } from '../helpers/project.js';
 import { goodKey, TEST_IDS } from '../helpers/registry-fixture.js';
 import { runCountersign } from '../helpers/run-cli.js';
-import { startSmtpPeer } from '../helpers/smtp-peer.js';
 
 let dovecot: Dovecot;
 let n = 0;
@@ -20,27 +16,12 @@ beforeAll(async () => {
 });
 afterAll(() => dovecot?.destroy());
 
-interface World {
-  p: Project;
-  env: Record<string, string>;
-  smtp: Awaited<ReturnType<typeof startSmtpPeer>>;
-  mailbox: string;
-}
-let w: World;
+let w: ImapWorld;
 
 beforeEach(async () => {
   n++;
-  const mailbox = `Staff${n}`;
-  const c = await imapClient(dovecot);
-  await c.mailboxCreate(mailbox);
-  await c.logout();
-  const smtp = await startSmtpPeer();
-  const p = await makeProject();
-  const signer = await makeKey('apipartners@partners.example');
-  writeFileSync(path.join(p.dir, 'signing.asc'), signer.privateKey);
-  const env = { ...p.env, COUNTERSIGN_IMAP_URL: dovecot.url(mailbox), COUNTERSIGN_SMTP_URL: smtp.url, COUNTERSIGN_SIGNING_KEY: path.join(p.dir, 'signing.asc'), COUNTERSIGN_FOLDER_PROCESSED: `S${n}/Processed`, COUNTERSIGN_FOLDER_FLAGGED: `S${n}/Flagged`, COUNTERSIGN_FOLDER_IGNORED: `S${n}/Ignored` };
-  w = { p, env, smtp, mailbox };
-  return () => smtp.close();
+  w = await makeImapWorld(dovecot, `Staff${n}`);
+  return () => w.smtp.close();
 });
 
 const STAFF_AUTH = `${AUTHSERV_ID}; dkim=pass header.d=partners.example; spf=pass smtp.mailfrom=partners.example; dmarc=pass header.from=partners.example`;

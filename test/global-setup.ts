@@ -10,5 +10,7 @@ import { ensureDovecot } from './helpers/dovecot.js';
 export default function setup(): void {
   const root = fileURLToPath(new URL('..', import.meta.url));
   execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}tsconfig.build.json`], { stdio: 'inherit', cwd: root });
+  // The rest of `npm run build`: the language model as JSON (scripts/build-language-model.mjs).
+  execFileSync(process.execPath, [`${root}scripts/build-language-model.mjs`], { stdio: 'inherit', cwd: root });
   ensureDovecot();
 }

@@ -75,7 +75,8 @@ const children: ChildProcess[] = [];
 function runBinary(args: string[], env: Record<string, string>): Promise<{ ms: number; peakRssMb: number; code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Started as `npx countersign` starts it: through its #! line, with the node flags it sets.
+    const child = spawn(BIN, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     child.stdout.resume();
     let stderr = '';
@@ -135,6 +136,7 @@ function printWorstCase(w: Awaited<ReturnType<typeof worstCase>>): string {
 async function main(): Promise<void> {
   // The binary runs dist/: build it first, so the bench never measures stale code.
   execFileSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', `${ROOT}tsconfig.build.json`], { stdio: 'inherit', cwd: ROOT });
+  execFileSync(process.execPath, [`${ROOT}scripts/build-language-model.mjs`], { stdio: 'inherit', cwd: ROOT });
   const dir = await mkdtemp(path.join(tmpdir(), 'cs-bench-'));
   if (worstOnly) {
     try {
@@ -180,7 +182,7 @@ async function main(): Promise<void> {
 
     say('IDLE latency: a running daemon, 60 messages appended one by one…');
     await append(d, 'Live', []);
-    const daemon = spawn(process.execPath, [BIN, 'run'], { env: { PATH: process.env.PATH ?? '', ...env, COUNTERSIGN_LOG_LEVEL: 'info', COUNTERSIGN_IMAP_URL: d.url('Live'), COUNTERSIGN_POLL_SECONDS: '3600' }, stdio: ['ignore', 'pipe', 'ignore'] });
+    const daemon = spawn(BIN, ['run'], { env: { PATH: process.env.PATH ?? '', ...env, COUNTERSIGN_LOG_LEVEL: 'info', COUNTERSIGN_IMAP_URL: d.url('Live'), COUNTERSIGN_POLL_SECONDS: '3600' }, stdio: ['ignore', 'pipe', 'ignore'] });
     // Never left running, whatever fails below.
     children.push(daemon);
     let log = '';
@@ -312,7 +314,7 @@ async function main(): Promise<void> {
           `backlog        ${result.messages} messages, ~${result.mean_message_kb} KB each`,
           `throughput     ${result.throughput_per_s} msg/s (run --once, process start included)`,
           `floor          ${result.floor_per_s} msg/s (imapflow fetch + mailparser parse)`,
-          `ratio          ${result.ratio}  (target >= 0.5: ${ok(result.ratio >= 0.5)})`,
+          `ratio          ${result.ratio}  (target >= 0.8: ${ok(result.ratio >= 0.8)})`,
           `IDLE latency   p50 ${result.idle_p50_ms} ms, p99 ${result.idle_p99_ms} ms, missed ${result.idle_missed} of 60  (targets: none missed: ${ok(result.idle_missed === 0)}; p99 within 50 ms of the floor: ${ok(result.idle_p99_ms <= result.idle_floor_p99_ms + 50)})`,
           `IDLE floor     p50 ${result.idle_floor_p50_ms} ms, p99 ${result.idle_floor_p99_ms} ms, missed ${result.idle_floor_missed} of 60 (a bare imapflow client: APPEND to EXISTS)`,
           `outbox         ${result.mails_per_s} mails/s over one pooled SMTP connection  (target >= 100: ${ok(result.mails_per_s >= 100)})`,

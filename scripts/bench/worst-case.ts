@@ -41,7 +41,8 @@ async function runOne(bin: string, env: Record<string, string>, maildir: string,
   let child: ChildProcess | null = null;
   try {
     return await new Promise((resolve, reject) => {
-      const c = spawn(process.execPath, [bin, 'run'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      // Through the binary's #! line, as `npx countersign run` starts it.
+      const c = spawn(bin, ['run'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
       child = c;
       let stdout = '';
       let stderr = '';

@@ -1,3 +1,4 @@
+import { PARSE_LIMIT_BYTES, PARSE_LIMIT_LINES } from './parse-limits.js';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import type { AttachmentInfo, InboundMail, MailAddress } from '../core/inbound-mail.js';
 import { visibleHtml } from './visible-html.js';
@@ -63,17 +64,27 @@ function withoutMboxLine(raw: Buffer): Buffer {
   return nl < 0 ? raw : raw.subarray(nl + 1);
 }
 
-/**
- * What is parsed of a message at most. The decision reads 256 KB of body text; parsing 25 MB of short
- * lines costs mailparser seconds and most of a gigabyte. A longer message is parsed from its first
- * bytes (headers and the start of the body, where a person's words are) and flagged as too long.
- */
-export const PARSE_LIMIT_BYTES = 4 * 1024 * 1024;
+/** Where the parsed prefix ends: at most PARSE_LIMIT_BYTES, and no more than PARSE_LIMIT_LINES lines. */
+function parseLimit(whole: Buffer): number {
+  const end = Math.min(whole.length, PARSE_LIMIT_BYTES);
+  let at = -1;
+  for (let lines = 0; lines < PARSE_LIMIT_LINES; lines++) {
+    at = whole.indexOf(0x0a, at + 1);
+    if (at < 0 || at >= end) return end;
+  }
+  return at + 1;
+}
 
-export async function parseMail(raw: Buffer): Promise<InboundMail> {
+/**
+ * Parses what a person would read of a message. `size` is the whole message's size when `raw` is
+ * only its first bytes (the decision worker is sent no more than is parsed: see decision-worker.ts).
+ */
+export async function parseMail(raw: Buffer, size: number = raw.length): Promise<InboundMail> {
   const whole = withoutMboxLine(raw);
-  const truncated = whole.length > PARSE_LIMIT_BYTES;
-  const parsed = await simpleParser(truncated ? whole.subarray(0, PARSE_LIMIT_BYTES) : whole, PARSE_OPTIONS);
+  const wholeSize = size - (raw.length - whole.length);
+  const limit = parseLimit(whole);
+  const truncated = wholeSize > limit;
+  const parsed = await simpleParser(truncated ? whole.subarray(0, limit) : whole, PARSE_OPTIONS);
   const headers = headerMap(parsed);
   const defects: string[] = [];
   const from = addresses(parsed.from);
@@ -115,6 +126,6 @@ export async function parseMail(raw: Buffer): Promise<InboundMail> {
     embeddedMessageIds: embeddedIds(parsed),
     returnPath: returnPathRaw === undefined ? null : returnPathRaw.replace(/^<|>$/g, '').trim().toLowerCase(),
     defects,
-    truncatedAt: truncated ? { size: whole.length, limit: PARSE_LIMIT_BYTES } : rendered?.truncated ? { size: (parsed.html as string).length, limit: rendered.text.length } : null,
+    truncatedAt: truncated ? { size: wholeSize, limit } : rendered?.truncated ? { size: (parsed.html as string).length, limit: rendered.text.length } : null,
   };
 }

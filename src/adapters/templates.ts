@@ -17,7 +17,7 @@ export const TEMPLATE_VARIABLES = {
   'staff-withdrawn': ['appName', 'clientName', 'partnerName', 'recordedAt', 'eventSeq', 'actor'],
   'staff-flag': ['token', 'headline', 'summary', 'hasMessage', 'originalFrom', 'originalSubject', 'originalDate', 'originalMessageId', 'reasons', 'hasNewText', 'quotedNewText', 'proposal', 'expiresAt'],
   'staff-answer': ['originalSubject', 'answer'],
-  'staff-reminder': ['count', 'items', 'hasExpired', 'expired'],
+  'staff-reminder': ['count', 'items', 'hasExpired', 'expired', 'hasKeys', 'keyCount', 'keys', 'keyWarnDays'],
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATE_VARIABLES;

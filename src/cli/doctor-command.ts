@@ -143,6 +143,20 @@ async function smtpChecks(config: Config, out: Check[]): Promise<void> {
   }
 }
 
+/** The bot's key opened with its passphrase: it signs now, and warns when its signing key expires soon. */
+async function signingKeyCheck(key: import('openpgp').PrivateKey): Promise<Check> {
+  const { effectiveExpiry } = await import('../adapters/pgp-keys.js');
+  const { BOT_KEY_OWNER, describeExpiry, expiresSoon } = await import('../core/key-expiry.js');
+  const { renewBotKeyFix } = await import('./bot-key.js');
+  const fingerprint = key.getFingerprint().toUpperCase();
+  const now = new Date();
+  const e = await effectiveExpiry(key, 'sign', now);
+  if (e && expiresSoon(e.expiresAt, now)) {
+    return { check: 'signing key', verdict: 'warn', detail: `loads and can sign (${fingerprint}), but ${describeExpiry({ ...e, owner: BOT_KEY_OWNER, expiresAt: e.expiresAt }, now)}`, fix: renewBotKeyFix({ fingerprint, expiringKey: e }) };
+  }
+  return { check: 'signing key', verdict: 'ok', detail: `loads and can sign (${fingerprint})${e?.expiresAt ? `, until ${e.expiresAt}` : ''}` };
+}
+
 export function registerDoctorCommand(program: Command, ctx: CliContext): void {
   program
     .command('doctor')
@@ -182,7 +196,7 @@ export function registerDoctorCommand(program: Command, ctx: CliContext): void {
       try {
         const { buildDeliverDeps } = await import('../daemon/build-deliver.js');
         const d = await buildDeliverDeps(config, ctx.db, ctx.logger.child({ component: 'doctor' }));
-        out.push(d.signingKey ? { check: 'signing key', verdict: 'ok', detail: `loads and can sign (${d.signingKey.getFingerprint().toUpperCase()})` } : { check: 'signing key', verdict: 'fail', detail: 'COUNTERSIGN_SIGNING_KEY is not set: identifiers mail would be held', fix: 'set COUNTERSIGN_SIGNING_KEY (and its passphrase)' });
+        out.push(d.signingKey ? await signingKeyCheck(d.signingKey) : { check: 'signing key', verdict: 'fail', detail: 'COUNTERSIGN_SIGNING_KEY is not set: identifiers mail would be held', fix: 'set COUNTERSIGN_SIGNING_KEY (and its passphrase)' });
         out.push({ check: 'templates', verdict: 'ok', detail: 'every template uses only known variables' });
       } catch (e) {
         out.push({ check: 'signing key / templates', verdict: 'fail', detail: (e as Error).message, fix: 'fix the key, its passphrase, or the template named' });
@@ -190,7 +204,13 @@ export function registerDoctorCommand(program: Command, ctx: CliContext): void {
       const { partnerKeyReport } = await import('../registry/partner-key-report.js');
       const keys = await partnerKeyReport(ctx.db);
       for (const k of keys) {
-        out.push(k.canEncrypt ? { check: 'partner key', verdict: 'ok', detail: `${k.partner}: can encrypt${k.expiresAt ? `, expires ${k.expiresAt}` : ''}` } : { check: 'partner key', verdict: k.activeIntegrations > 0 ? 'fail' : 'warn', detail: `${k.partner}: ${k.problem}`, fix: 'import a usable key with `countersign registry import`' });
+        out.push(
+          !k.canEncrypt
+            ? { check: 'partner key', verdict: k.activeIntegrations > 0 ? 'fail' : 'warn', detail: `${k.partner}: ${k.problem}`, fix: 'import a usable key with `countersign registry import`' }
+            : k.warning
+              ? { check: 'partner key', verdict: 'warn', detail: `${k.partner}: ${k.warning}`, fix: `ask ${k.contact} for a renewed key (or a later expiry) and import it with \`countersign registry import\`` }
+              : { check: 'partner key', verdict: 'ok', detail: `${k.partner}: can encrypt${k.expiresAt ? `, until ${k.expiresAt}` : ''}` },
+        );
       }
       const missing = ctx.db.$client
         .prepare(

@@ -57,7 +57,8 @@ function wantsJson(argv: string[]): boolean {
 /**
  * Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process.
  * Exit codes: 0 done; 1 refused, failed, not found or a check found a problem; 2 a configuration
- * variable, file or entry to fix (named in the message); 70 a bug (EX_SOFTWARE, sysexits(3)).
+ * variable, file or entry to fix (named in the message); 3 a registry import done in part (the
+ * entries of a partner with an unusable key skipped, each named); 70 a bug (EX_SOFTWARE, sysexits(3)).
  */
 export async function runCli(argv: string[], ctx: CliContext = new CliContext()): Promise<number> {
   const program = buildProgram(ctx);

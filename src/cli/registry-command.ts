@@ -3,51 +3,117 @@ import type { Command } from 'commander';
 import { clientDomains } from '../db/schema.js';
 import { exportRegistry } from '../registry/export-registry.js';
 import { formatProblem } from '../registry/format-problem.js';
+import type { LoadedRegistry } from '../registry/load-registry.js';
+import { registerSecrets } from '../secret-scrubber.js';
 import type { CliContext } from './context.js';
 import { checkedActor } from './operator-name.js';
 import { CliError, printJson, printTable } from './output.js';
 import { REGISTRY_SECTIONS, showRegistry, type RegistrySection } from '../registry/show-registry.js';
 
+/**
+ * A registry import that wrote everything but the entries of a partner whose key cannot be used.
+ * Not 0, so a script or CI job applying the registry notices; not 2, which means nothing was written.
+ */
+export const PARTIAL_IMPORT_EXIT = 3;
+
+/**
+ * Loads FILE for `registry import` or `registry diff`: the registry to write (whole, or without the
+ * partners whose key cannot be used unless `strict`), or undefined once every problem has been
+ * printed and the exit code set (2: nothing is written). With --json the problems are also on
+ * stdout: {"error": {"code": "invalid_input", "message", "problems": [{entry, field, kind, message}]}}.
+ */
+async function loadForChange(ctx: CliContext, file: string, opts: { strict?: boolean; json?: boolean }, verb: 'import' | 'diff'): Promise<LoadedRegistry | undefined> {
+  const { loadRegistry } = await import('../registry/load-registry.js');
+  const existingDomains = new Map(ctx.db.select().from(clientDomains).all().map((d) => [d.domain, d.clientId]));
+  const loaded = await loadRegistry(file, { existingDomains });
+  const usable = (reg: LoadedRegistry): LoadedRegistry => {
+    // Defence in depth: the file's identifiers are masked in anything printed from here on.
+    registerSecrets(reg.data.clients.flatMap((c) => [...c.testEnvironmentIds, ...c.productionEnvironmentIds]));
+    return reg;
+  };
+  if (loaded.ok) return usable(loaded.registry);
+  if (loaded.partial && !opts.strict) return usable(loaded.partial);
+  for (const p of loaded.problems) ctx.out.stderr(`error: ${formatProblem(p)}\n`);
+  const onlyKeys = loaded.partial !== undefined;
+  // A file to fix, each problem naming its entry (exit 2, like a bad variable), whether it cannot
+  // be parsed at all or has entries that are wrong.
+  const message = [
+    verb === 'import'
+      ? `registry not imported: ${loaded.problems.length} problem(s) in ${file}; nothing was written.`
+      : `registry diff: ${loaded.problems.length} problem(s) in ${file}; an import would write nothing.`,
+    onlyKeys
+      ? 'With --strict a partner key that cannot be used stops everything; without it, only that partner, its apps and their integrations are skipped.'
+      : `Fix the file and run the ${verb} again.`,
+  ].join(' ');
+  if (!opts.json) throw new CliError(message, 2, 'invalid_input');
+  ctx.out.stderr(`countersign: ${message}\n`);
+  const problems = loaded.problems.map((p) => ({ entry: p.entry, field: p.field, kind: p.kind, message: p.message }));
+  printJson(ctx.out, { error: { code: 'invalid_input', message, problems } });
+  process.exitCode = 2;
+  return undefined;
+}
+
 export function registerRegistryCommand(program: Command, ctx: CliContext): void {
-  const registry = program.command('registry').description('import, show or export the registry of staff, clients, partners and apps');
+  const registry = program.command('registry').description('import, compare (diff), show or export the registry of staff, clients, partners and apps');
 
   registry
     .command('import')
-    .description('validate a registry file completely, then upsert it in one transaction (nothing is written if anything is wrong)')
+    .description('validate a registry file completely, then upsert it in one transaction; a partner whose key cannot be used is skipped with its apps and integrations (exit 3), anything else wrong writes nothing (exit 2)')
     .argument('<file>', 'registry YAML file; key paths inside it are relative to it')
     .option('--by <who>', 'who is importing, recorded in the event log: a staff address (in the database or the file), or your own operator name (the default, operator:<OS account>)')
-    .option('--json', 'print the import report as JSON')
-    .action(async (file: string, opts: { by?: string; json?: boolean }) => {
-      const { loadRegistry } = await import('../registry/load-registry.js');
+    .option('--strict', 'all or nothing: a partner key that cannot be used stops the whole import too')
+    .option('--json', 'print the import report: {staff, clients, partners, apps, integrations (counts), changes, stageDifferences, skipped}')
+    .action(async (file: string, opts: { by?: string; json?: boolean; strict?: boolean }) => {
       const { importRegistry } = await import('../registry/import-registry.js');
-      const db = ctx.db;
-      const existingDomains = new Map(db.select().from(clientDomains).all().map((d) => [d.domain, d.clientId]));
-      const loaded = await loadRegistry(file, { existingDomains });
-      if (!loaded.ok) {
-        for (const p of loaded.problems) ctx.out.stderr(`error: ${formatProblem(p)}\n`);
-        // A file to fix, each problem naming its entry (exit 2, like a bad variable), whether it cannot
-        // be parsed at all or has entries that are wrong.
-        throw new CliError(`registry not imported: ${loaded.problems.length} problem(s) in ${file}; nothing was written. Fix the file and run the import again.`, 2, 'invalid_input');
-      }
-      const actor = checkedActor(db, opts.by, { operator: true, moreStaff: loaded.registry.data.staff });
-      const report = importRegistry(db, loaded.registry, { actor });
+      const { describeRegistryDiff } = await import('../registry/describe-registry-diff.js');
+      const loaded = await loadForChange(ctx, file, opts, 'import');
+      if (!loaded) return;
+      const actor = checkedActor(ctx.db, opts.by, { operator: true, moreStaff: loaded.data.staff });
+      const report = importRegistry(ctx.db, loaded, { actor });
       for (const d of report.stageDifferences) {
         ctx.out.stderr(
           `warning: ${d.app} at ${d.client}: the file says ${d.inFile}, the log says ${d.recorded}; the recorded stage stands (stages change only through approvals).\n`,
         );
       }
+      for (const s of report.skipped) ctx.out.stderr(`warning: skipped ${s.entry}: ${s.reason}\n`);
+      if (report.skipped.length > 0) {
+        ctx.out.stderr(
+          `warning: registry imported in part: ${report.skipped.length} entr${report.skipped.length === 1 ? 'y' : 'ies'} skipped, everything else written. Give the partner a usable key and import again (--strict writes nothing in this case).\n`,
+        );
+        process.exitCode = PARTIAL_IMPORT_EXIT;
+      }
       if (opts.json) return printJson(ctx.out, report);
       ctx.out.stdout(
         [
-          `Imported ${path.basename(file)}:`,
+          `Imported ${path.basename(file)}${report.skipped.length > 0 ? ' in part' : ''}:`,
           `  staff         ${report.staff}`,
           `  clients       ${report.clients.added} added, ${report.clients.updated} updated`,
           `  partners      ${report.partners.added} added, ${report.partners.updated} updated`,
           `  apps          ${report.apps.added} added, ${report.apps.updated} updated`,
           `  integrations  ${report.integrations.added} added, ${report.integrations.unchanged} already known`,
+          'Changes:',
+          ...describeRegistryDiff(report, { more: 'all are in the event: countersign log --json', warnings: false }).map((l) => `  ${l}`),
           '',
         ].join('\n'),
       );
+    });
+
+  registry
+    .command('diff')
+    .description('what importing FILE would change, entity by entity, against the database now; writes nothing. Exits as the import would: 0, 2 (nothing would be written) or 3 (entries would be skipped)')
+    .argument('<file>', 'registry YAML file; key paths inside it are relative to it')
+    .option('--strict', 'as the import with --strict: a partner key that cannot be used is a problem, not a skip')
+    .option('--json', 'print {changes, stageDifferences, skipped}')
+    .action(async (file: string, opts: { json?: boolean; strict?: boolean }) => {
+      const { readRegistrySnapshot } = await import('../db/registry-snapshot.js');
+      const { diffRegistry } = await import('../registry/registry-diff.js');
+      const { describeRegistryDiff } = await import('../registry/describe-registry-diff.js');
+      const loaded = await loadForChange(ctx, file, opts, 'diff');
+      if (!loaded) return;
+      const diff = diffRegistry(readRegistrySnapshot(ctx.db), loaded);
+      if (diff.skipped.length > 0) process.exitCode = PARTIAL_IMPORT_EXIT;
+      if (opts.json) return printJson(ctx.out, diff);
+      ctx.out.stdout(`${describeRegistryDiff(diff, { more: 'all are in --json', warnings: true }).join('\n')}\n`);
     });
 
   registry

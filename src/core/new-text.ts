@@ -72,7 +72,8 @@ const JOINED_ATTRIBUTION = /^(.{1,200}?)\s+((?:on|am|le|el|il|op)\s.{10,300})$/i
 const JOINED_SIGNATURE = /^(.{1,200}?\S)\s+-- (.{1,60})$/;
 
 function splitJoinedAttribution(line: string): string[] {
-  const sig = line.length <= 300 ? JOINED_SIGNATURE.exec(line.trim()) : null;
+  // The cheap test first: the pattern's lazy prefix is tried at every length on every line.
+  const sig = line.length <= 300 && line.includes('-- ') ? JOINED_SIGNATURE.exec(line.trim()) : null;
   if (sig) return [sig[1]!, '-- ', sig[2]!];
   if (line.length > 600 || !ATTRIBUTION_VERB.test(line)) return [line];
   const m = JOINED_ATTRIBUTION.exec(line.trim());

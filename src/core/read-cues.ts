@@ -17,9 +17,10 @@ const KIND: Partial<Record<Concept, Cue['kind']>> = {
   sarcasm: 'sarcasm',
 };
 
-// Courtesies, double negatives that mean yes, and permission given to the reader hold nothing back:
-// the hold words inside them ("let me know IF", "NO objection", "you MAY proceed") are not cues.
-const NEUTRAL: ReadonlySet<Concept> = new Set(['courtesy', 'soft_approve', 'go_ahead']);
+// Courtesies, double negatives that mean yes, permission given to the reader, and the words that
+// say the app works as it should hold nothing back: the hold words inside them ("let me know IF",
+// "NO objection", "you MAY proceed", "works WITHOUT issues", "as it SHOULD") are not cues.
+const NEUTRAL: ReadonlySet<Concept> = new Set(['courtesy', 'soft_approve', 'go_ahead', 'as_designed']);
 // "After reviewing the results, we approve": after/before a finished action is no condition.
 const TEMPORAL = new Set(['after', 'before', 'apres', 'despues', 'antes', 'avant', 'nachdem', 'bevor']);
 const DONE_NEXT = new Set(['having', 'avoir', 'haber', 'careful', 'thorough', 'successful', 'extensive', 'several', 'weeks', 'months', 'much', 'reviewing', 'testing', 'completing']);

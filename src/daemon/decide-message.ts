@@ -1,4 +1,3 @@
-import { parseMail } from '../adapters/parse-mail.js';
 import { evidenceFromHeader, trustedAuthResults } from '../core/authentication-results.js';
 import { decide, type Decision, type DecisionContext, type DecisionDeps } from '../core/decide.js';
 import { header, type InboundMail } from '../core/inbound-mail.js';
@@ -57,11 +56,15 @@ const short = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice
  * Parse and decide on the calling thread, with no bound on time or memory. The decision worker runs
  * this; tests and the labelled fixtures call it directly. `afterParse` is where the worker reports
  * what it parsed (so a timeout is still recorded with its sender and subject) and its test seams.
+ * `size`: the whole message's size when `raw` holds only the part that is parsed.
  */
-export async function decideInProcess(raw: Buffer, ctx: DecisionContext, deps: DecideDeps, afterParse?: (mail: InboundMail) => void): Promise<DecisionOutcome> {
+export async function decideInProcess(raw: Buffer, ctx: DecisionContext, deps: DecideDeps, afterParse?: (mail: InboundMail) => void, size: number = raw.length): Promise<DecisionOutcome> {
+  // Loaded here, not at the top: the daemon's main thread never parses (the worker does), and
+  // mailparser with its charset tables costs it about 30 MB.
+  const { parseMail } = await import('../adapters/parse-mail.js');
   let mail: InboundMail;
   try {
-    mail = await parseMail(raw);
+    mail = await parseMail(raw, size);
   } catch (e) {
     return { kind: 'unparseable', detail: short(e) };
   }

@@ -61,7 +61,7 @@ port.on('message', async (m: ToWorker) => {
     outcome = await decideInProcess(raw, ctx, await deps, (mail) => {
       send({ type: 'parsed', id: m.id, mail: mailFacts(mail) });
       testSeams(mail);
-    });
+    }, m.size);
   }
   try {
     send({ type: 'result', id: m.id, outcome });

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { PARSE_LIMIT_BYTES } from '../adapters/parse-limits.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { DecisionContext } from '../core/decide.js';
@@ -17,7 +18,8 @@ export interface WorkerInit {
   testSlowDecisionMs: number | null;
 }
 
-export type ToWorker = { type: 'context'; ctx: DecisionContext } | { type: 'decide'; id: number; raw: Uint8Array };
+/** `raw` is the part of the message that is parsed (all of it when DKIM is verified here); `size` the whole. */
+export type ToWorker = { type: 'context'; ctx: DecisionContext } | { type: 'decide'; id: number; raw: Uint8Array; size: number };
 export type FromWorker = { type: 'ready' } | { type: 'parsed'; id: number; mail: MailFacts } | { type: 'result'; id: number; outcome: DecisionOutcome };
 
 /**
@@ -56,6 +58,9 @@ export function workerEntry(): URL {
   if (!existsSync(built)) throw new Error(`countersign: the decision worker is not built (${built}); run \`npm run build\``);
   return pathToFileURL(built);
 }
+
+/** parseMail drops an mbox "From " line before it counts its limit: room for one. */
+const MBOX_LINE_ALLOWANCE = 4096;
 
 const describeExit = (code: number) => `the decision worker exited with code ${code}`;
 
@@ -98,7 +103,9 @@ export class DecisionWorker implements Decider {
   private spawn(): Running {
     const w = new Worker(workerEntry(), {
       workerData: this.opts.init,
-      resourceLimits: { maxOldGenerationSizeMb: this.opts.memoryMb },
+      // A small young generation (default 16 MB semi-spaces): the worker's garbage is per message and
+      // short-lived, and the daemon stays within its memory budget (see scripts/countersign.js).
+      resourceLimits: { maxOldGenerationSizeMb: this.opts.memoryMb, maxYoungGenerationSizeMb: 6 },
       // The worker's own output would interleave with the daemon's JSON log lines.
       stdout: true,
       stderr: true,
@@ -109,7 +116,11 @@ export class DecisionWorker implements Decider {
     w.unref();
     const t0 = performance.now();
     const ready = new Promise<string | null>((resolve) => {
+      let settled = false;
       const settle = (problem: string | null) => {
+        // Only the first word counts: the worker's exit when it is stopped later is not a failed start.
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         w.off('message', onReady);
         if (problem === null) this.opts.logger?.info({ ms: Math.round(performance.now() - t0), restarts: this.started - 1 }, 'decision worker ready');
@@ -204,9 +215,10 @@ export class DecisionWorker implements Decider {
       w.on('exit', onExit);
       signal?.addEventListener('abort', onAbort, { once: true });
       // A copy handed over (transferred, not cloned again): the source's buffer stays the evidence
-      // recorded with the outcome.
-      const copy = new Uint8Array(raw);
-      w.postMessage({ type: 'decide', id, raw: copy } satisfies ToWorker, [copy.buffer]);
+      // recorded with the outcome. Only what is parsed is copied: a 25 MB message costs the worker
+      // 4 MB, not 25. In-process DKIM verification hashes the whole body, so it gets all of it.
+      const copy = new Uint8Array(this.opts.init.verifyDkim ? raw : raw.subarray(0, PARSE_LIMIT_BYTES + MBOX_LINE_ALLOWANCE));
+      w.postMessage({ type: 'decide', id, raw: copy, size: raw.length } satisfies ToWorker, [copy.buffer]);
     });
   }
 }

@@ -1,8 +1,9 @@
 import { markLocations } from '../db/message-store.js';
-import type { MailSource } from '../mailbox/mail-port.js';
+import type { Incoming, MailSource } from '../mailbox/mail-port.js';
 import { handleIncoming, type ProcessorDeps } from './message-processor.js';
 import { relieveMemory } from './memory-guard.js';
 import { shadowIncoming } from './shadow.js';
+import { dropDecision, startDecision, type PendingDecision } from './start-decision.js';
 
 const FLUSH_EVERY = 100;
 
@@ -14,42 +15,83 @@ export interface DrainResult {
   alreadyKnown: number;
 }
 
+/** Above this size the next message is not fetched ahead: two large messages are never held at once. */
+const LOOKAHEAD_MAX_BYTES = 1024 * 1024;
+
 /**
- * Handles every pending message of a source, one at a time, oldest first. Each message is recorded
- * (committed) before it is marked on the server. Stopping (the signal) lets the message in hand finish
- * being recorded and filed, but abandons a decision still running (the decision worker is stopped),
- * so that a slow or hostile message never delays SIGTERM.
+ * Handles every pending message of a source, oldest first. Each message is recorded (committed)
+ * before it is marked on the server. Stopping (the signal) lets the message in hand finish being
+ * recorded and filed, but abandons a decision still running (the decision worker is stopped), so
+ * that a slow or hostile message never delays SIGTERM.
+ *
+ * Messages are recorded one at a time, in order; only the decisions overlap: while the main thread
+ * records and files one message, the next is already fetched and decided in the worker (a decision
+ * made against a context the record then changed is made again: see handleIncoming).
  */
 export async function drainMailbox(source: MailSource, deps: ProcessorDeps, opts: { signal: AbortSignal; shadow: boolean; onProgress?: DrainProgress | undefined }): Promise<DrainResult> {
+  if (opts.shadow) return drainShadow(source, deps, opts);
   const result: DrainResult = { handled: 0, alreadyKnown: 0 };
+  const it = source.pending()[Symbol.asyncIterator]();
+  let ahead: { next: Promise<IteratorResult<Incoming>>; decision: Promise<PendingDecision | null> } | null = null;
   try {
-    for await (const inc of source.pending()) {
-      if (opts.shadow) {
-        const r = await shadowIncoming(deps, inc, opts.signal);
-        if (r === 'stopped') break;
-        if (r === 'known') result.alreadyKnown++;
-        else result.handled++;
-      } else {
-        const h = await handleIncoming(deps, inc, opts.signal);
-        // Stopped mid-decision: nothing recorded, so nothing to mark; the message is handled next start.
-        if (!h) break;
-        if (h.alreadyKnown) result.alreadyKnown++;
-        else result.handled++;
-        await source.mark(inc.loc, h.folder);
-        // File in batches: one durability barrier per batch, not one fsync per message.
-        if ((result.handled + result.alreadyKnown) % FLUSH_EVERY === 0) {
-          markLocations(deps.db, source.mailbox, await source.flush());
-          relieveMemory();
-        }
+    let next = await it.next();
+    let pending = next.done ? null : startDecision(deps, next.value, opts.signal);
+    while (!next.done) {
+      const inc = next.value;
+      const mine = pending;
+      if (inc.size <= LOOKAHEAD_MAX_BYTES) {
+        const following = it.next();
+        ahead = { next: following, decision: following.then((r) => (r.done ? null : startDecision(deps, r.value, opts.signal, mine?.result))) };
+        // Settled (and any error rethrown) where it is awaited below.
+        ahead.decision.catch(() => undefined);
+      }
+      const h = await handleIncoming(deps, inc, opts.signal, mine);
+      // Stopped mid-decision: nothing recorded, so nothing to mark; the message is handled next start.
+      if (!h) break;
+      if (h.alreadyKnown) result.alreadyKnown++;
+      else result.handled++;
+      await source.mark(inc.loc, h.folder);
+      // File in batches: one durability barrier per batch, not one fsync per message.
+      if ((result.handled + result.alreadyKnown) % FLUSH_EVERY === 0) {
+        markLocations(deps.db, source.mailbox, await source.flush());
+        relieveMemory();
       }
       opts.onProgress?.(result.handled + result.alreadyKnown, source.pendingTotal);
       if (opts.signal.aborted) break;
+      if (ahead) {
+        next = await ahead.next;
+        pending = await ahead.decision;
+        ahead = null;
+      } else {
+        next = await it.next();
+        pending = next.done ? null : startDecision(deps, next.value, opts.signal);
+      }
     }
   } finally {
-    if (!opts.shadow) {
-      const keys = await source.flush();
-      markLocations(deps.db, source.mailbox, keys);
+    // Stopped with the next message fetched and perhaps decided: nothing of it is recorded, so its
+    // attempt is taken back; it is handled at the next pass.
+    if (ahead) {
+      const r = await ahead.next.catch(() => null);
+      const p = await ahead.decision.catch(() => null);
+      if (r && !r.done && p) await dropDecision(deps, r.value, p);
     }
+    await it.return?.(undefined);
+    const keys = await source.flush();
+    markLocations(deps.db, source.mailbox, keys);
+  }
+  return result;
+}
+
+/** Shadow mode: each message decided and compared, nothing recorded, nothing marked. */
+async function drainShadow(source: MailSource, deps: ProcessorDeps, opts: { signal: AbortSignal; onProgress?: DrainProgress | undefined }): Promise<DrainResult> {
+  const result: DrainResult = { handled: 0, alreadyKnown: 0 };
+  for await (const inc of source.pending()) {
+    const r = await shadowIncoming(deps, inc, opts.signal);
+    if (r === 'stopped') break;
+    if (r === 'known') result.alreadyKnown++;
+    else result.handled++;
+    opts.onProgress?.(result.handled + result.alreadyKnown, source.pendingTotal);
+    if (opts.signal.aborted) break;
   }
   return result;
 }

@@ -2,10 +2,9 @@ import type { Config } from '../config.js';
 import type { Decision } from '../core/decide.js';
 import { disposition, type Reason } from '../core/reasons.js';
 import { parseStaffCommand, tokenInSubject } from '../core/staff-command.js';
-import { cachedDecisionContext, invalidateDecisionContext } from '../db/decision-context-cache.js';
+import { invalidateDecisionContext } from '../db/decision-context-cache.js';
 import {
   addLocation,
-  countAttempt,
   findEarlier,
   findFlagForReply,
   findLocation,
@@ -18,7 +17,8 @@ import {
 import type { Db } from '../db/open-db.js';
 import type { Logger } from '../logger.js';
 import { checkBounce, withBounce } from './check-bounce.js';
-import { decisionEvidence, inProcessDecider, type DecideDeps, type Decider, type MailFacts } from './decide-message.js';
+import { decisionEvidence, type DecideDeps, type Decider, type MailFacts } from './decide-message.js';
+import { currentContext, deciderOf, dropDecision, startDecision, type PendingDecision } from './start-decision.js';
 import type { Metrics } from './metrics.js';
 
 import type { FolderKey, Incoming } from '../mailbox/mail-port.js';
@@ -134,13 +134,16 @@ function staffReply(deps: ProcessorDeps, d: Decision, mail: MailFacts): Pick<Mes
  * failed after `decisionMaxAttempts` tries instead of being decided on every start. Returns null when
  * `signal` stopped the daemon mid-decision: nothing was recorded, the message is handled again later.
  */
-export async function handleIncoming(deps: ProcessorDeps, inc: Incoming, signal?: AbortSignal): Promise<Handled | null> {
+export async function handleIncoming(deps: ProcessorDeps, inc: Incoming, signal?: AbortSignal, pending?: PendingDecision | null): Promise<Handled | null> {
   const { db, logger } = deps;
   const started = process.hrtime.bigint();
   const known = findLocation(db, inc.loc.mailbox, inc.loc.key);
+  // A decision started ahead (drain-mailbox.ts) for a message found recorded after all is dropped.
+  if ((known || !inc.complete) && pending) await dropDecision(deps, inc, pending);
   if (known) return { folder: (known.targetFolder ?? 'flagged') as FolderKey, alreadyKnown: true, outcome: null, messageRow: known.messageRow };
   const renumbered = findRenumbered(db, inc.loc, inc.sha256);
   if (renumbered) {
+    if (pending) await dropDecision(deps, inc, pending);
     addLocation(db, inc.loc, renumbered.messageRow, (renumbered.targetFolder ?? 'flagged') as FolderKey);
     return { folder: (renumbered.targetFolder ?? 'flagged') as FolderKey, alreadyKnown: true, outcome: null, messageRow: renumbered.messageRow };
   }
@@ -150,16 +153,17 @@ export async function handleIncoming(deps: ProcessorDeps, inc: Incoming, signal?
     const reasons: Reason[] = [{ code: 'too_large', size: inc.size, limit: deps.config.maxMessageBytes }];
     record = { ...baseRecord(inc, deps, null), outcome: 'flagged', reasons };
   } else {
-    const attempt = countAttempt(db, inc.loc, deps.config.decisionMaxAttempts);
-    const ctx = cachedDecisionContext(db, { ownAddresses: [deps.config.from], minConfidence: deps.config.minConfidence });
-    const out = attempt.ok ? await (deps.decider ?? inProcessDecider(deps)).decide(inc.raw, ctx, signal) : null;
-    if (out?.kind === 'abandoned') {
-      // Stopping is not the message's fault: the attempt is taken back.
-      uncountAttempt(db, inc.loc);
-      return null;
+    const decided = await (pending ?? startDecision(deps, inc, signal)!).result;
+    let out = decided.kind === 'outcome' ? decided.out : null;
+    if (decided.kind === 'outcome' && out?.kind === 'decided' && decided.ctx !== currentContext(deps)) {
+      // Decided ahead, while the message before was recorded, and that record changed what decisions
+      // read (a stage, a registry import): decided again against today's state. Same attempt.
+      out = await deciderOf(deps).decide(inc.raw, currentContext(deps), signal);
+      if (out.kind === 'abandoned') uncountAttempt(db, inc.loc);
     }
+    if (out?.kind === 'abandoned') return null;
     if (!out) {
-      const attempts = attempt.ok ? 0 : attempt.error.attempts;
+      const attempts = decided.kind === 'exhausted' ? decided.attempts : 0;
       logger.error({ key: inc.loc.key, attempts }, 'the message stopped the daemon on every attempt; recorded as failed without deciding it again');
       record = { ...baseRecord(inc, deps, null), outcome: 'failed', reasons: [{ code: 'decision_attempts_exhausted', attempts }] };
     } else if (out.kind === 'unparseable') {

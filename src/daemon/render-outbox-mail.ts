@@ -5,6 +5,7 @@ import { describeKeyProblem, inspectPublicKey } from '../adapters/pgp-keys.js';
 import type { Templates } from '../adapters/templates.js';
 import type { Db } from '../db/open-db.js';
 import { ECHO_LIMITS, echoHeaderValue } from '../core/client-echo.js';
+import { expiringKeyLines, KEY_WARN_DAYS } from '../core/key-expiry.js';
 import { staffFlagVars } from './staff-flag-vars.js';
 import { scrub } from '../secret-scrubber.js';
 
@@ -189,11 +190,12 @@ export async function renderOutboxMail(deps: RenderDeps, row: OutboxRow): Promis
       const to = staffAddresses(deps.db);
       const ids = Array.isArray(ctx.flagIds) ? (ctx.flagIds as number[]) : [];
       const expiredIds = Array.isArray(ctx.expiredFlagIds) ? (ctx.expiredFlagIds as number[]) : [];
-      if (to.length === 0 || ids.length + expiredIds.length === 0) return { ok: false, held: 'no staff address or no flag' };
+      const keys = expiringKeyLines(ctx.expiringKeys, deps.now);
+      if (to.length === 0 || ids.length + expiredIds.length + keys.length === 0) return { ok: false, held: 'no staff address or nothing to remind' };
       const vars = (list: number[]) => list.map((id) => ({ id, v: staffFlagVars(deps.db, id) })).filter((x): x is { id: number; v: NonNullable<ReturnType<typeof staffFlagVars>> } => x.v !== null);
       const items = vars(ids).map(({ v }) => `[${v.token}] ${v.headline} (expires ${v.expiresAt})`);
       const expired = vars(expiredIds).map(({ id, v }) => `flag ${id}: ${v.headline} (expired ${v.expiresAt}; \`countersign flags reopen ${id} --by ADDRESS\` gives it a fresh reference)`);
-      const t = deps.templates.render('staff-reminder', { count: items.length, items, hasExpired: expired.length > 0, expired });
+      const t = deps.templates.render('staff-reminder', { count: items.length, items, hasExpired: expired.length > 0, expired, hasKeys: keys.length > 0, keyCount: keys.length, keys, keyWarnDays: KEY_WARN_DAYS });
       return { ok: true, raw: await plainMail(deps, row, to, t.subject, t.body, 'auto-generated', ctx), to };
     }
     case 'client_rejected': {

@@ -6,7 +6,7 @@ import { makeDurable } from '../db/durable.js';
 import { markedKeys } from '../db/message-store.js';
 import type { Db } from '../db/open-db.js';
 import { pruneRawMessages } from '../db/prune-raw.js';
-import { queueReminderDigest } from '../db/queue-reminders.js';
+import { queueDailyDigest } from './daily-digest.js';
 import { expireFlags } from '../db/expire-flags.js';
 import type { Logger } from '../logger.js';
 import { backoffMs, sleep } from './backoff.js';
@@ -15,6 +15,7 @@ import type { MailSource } from '../mailbox/mail-port.js';
 import type { ProcessorDeps } from './message-processor.js';
 import { deliverOutbox, type DeliverDeps } from './deliver-outbox.js';
 import { dailyCheckpoint } from './daily-checkpoint.js';
+import { waitUnlessOutboxWork } from './release-held.js';
 import type { Health, Metrics } from './metrics.js';
 
 export interface RunOptions {
@@ -33,7 +34,7 @@ async function deliver(opts: RunOptions, log: Logger, config: Config): Promise<v
   if (!opts.deliver || opts.shadow) return;
   // Expired flags are recorded before the digest, which lists each of them once.
   expireFlags(opts.deliver.db);
-  queueReminderDigest(opts.deliver.db, { remindHours: config.flagRemindHours, from: config.from });
+  await queueDailyDigest(opts.deliver, { remindHours: config.flagRemindHours, from: config.from });
   const r = await deliverOutbox(opts.deliver);
   if (r.sent + r.retrying + r.failed + r.held + r.deferred > 0) log.info(r, 'outbox delivered');
   await dailyCheckpoint(opts.deliver, config, log);
@@ -113,7 +114,8 @@ async function run(config: Config, deps: ProcessorDeps, opts: RunOptions): Promi
           lastPrune = Date.now();
         }
         if (opts.signal.aborted) break;
-        await source.waitForChange(config.pollSeconds * 1000, opts.signal);
+        // Cut short when a CLI command (registry import, outbox release…) gave the sender work.
+        await waitUnlessOutboxWork(opts.deliver, opts.signal, (signal) => source.waitForChange(config.pollSeconds * 1000, signal));
       }
     } catch (e) {
       if (opts.signal.aborted) break;

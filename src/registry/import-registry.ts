@@ -1,27 +1,27 @@
 import { createHash } from 'node:crypto';
-import { and, eq, inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/open-db.js';
 import { appendEvent, type Tx } from '../db/event-log.js';
-import { apps, clientDomains, clients, integrations, partners, staff } from '../db/schema.js';
+import { readRegistrySnapshot } from '../db/registry-snapshot.js';
+import { apps, clientDomains, clients, partners, staff } from '../db/schema.js';
 import { registerSecrets } from '../secret-scrubber.js';
 import { recordStageChange } from '../db/record-stage.js';
 import type { LoadedRegistry } from './load-registry.js';
+import { diffRegistry, type RegistryDiff, type SectionChanges } from './registry-diff.js';
 
-export interface StageDifference {
-  app: string;
-  client: string;
-  inFile: string;
-  recorded: string;
-}
+export type { StageDifference } from './registry-diff.js';
 
-export interface ImportReport {
+/**
+ * Counts per section, then what changed entity by entity (`changes`), the stages reported and not
+ * applied, and the entries skipped for a partner key that cannot be used. All of it is also the
+ * `registry_import` event's evidence, so the log itself says which key went and which came.
+ */
+export interface ImportReport extends RegistryDiff {
   staff: number;
   clients: { added: number; updated: number };
   partners: { added: number; updated: number };
   apps: { added: number; updated: number };
   integrations: { added: number; unchanged: number };
-  /** Existing integrations whose stage in the file differs: reported, never applied (the log is the truth). */
-  stageDifferences: StageDifference[];
 }
 
 /** Rows or ids per statement: far below SQLite's bound-variable limit, large enough to be fast. */
@@ -37,21 +37,35 @@ function upsertById<T extends IdTable>(tx: Tx, table: T, id: string, row: Omit<T
   return exists ? 'updated' : 'added';
 }
 
-/** Upserts a validated registry in one transaction, recording the import in the event log. */
+/** Added, and already known (changed or not): the counts the report has always had. */
+function counts(s: SectionChanges, inFile: number): { added: number; updated: number } {
+  const added = s.changes.filter((c) => c.change === 'added').length;
+  return { added, updated: inFile - added };
+}
+
+/**
+ * Upserts a validated registry (a whole file, or what is left of one once the partners with an
+ * unusable key are skipped) in one transaction, recording the import and its itemised changes in
+ * the event log.
+ */
 export function importRegistry(db: Db, reg: LoadedRegistry, opts: { actor: string; now?: Date; fileBytes?: Buffer }): ImportReport {
   const at = (opts.now ?? new Date()).toISOString();
   const { data } = reg;
-  const report: ImportReport = {
-    staff: data.staff.length,
-    clients: { added: 0, updated: 0 },
-    partners: { added: 0, updated: 0 },
-    apps: { added: 0, updated: 0 },
-    integrations: { added: 0, unchanged: 0 },
-    stageDifferences: [],
-  };
 
-  db.transaction(
-    (tx) => {
+  const report = db.transaction(
+    (tx): ImportReport => {
+      // Compared inside the transaction that writes: the changes recorded are exactly the ones made.
+      const diff = diffRegistry(readRegistrySnapshot(db), reg);
+      const { changes } = diff;
+      const report: ImportReport = {
+        staff: data.staff.length,
+        clients: counts(changes.clients, data.clients.length),
+        partners: counts(changes.partners, data.partners.length),
+        apps: counts(changes.apps, data.apps.length),
+        integrations: { added: changes.integrations.added.length, unchanged: changes.integrations.unchanged },
+        ...diff,
+      };
+
       // The staff list is authoritative: removing an address from the file removes its right to confirm.
       tx.delete(staff).run();
       for (const address of data.staff) tx.insert(staff).values({ address }).run();
@@ -65,7 +79,6 @@ export function importRegistry(db: Db, reg: LoadedRegistry, opts: { actor: strin
       // Prepared once and run per client: tens of thousands of clients import in well under a second,
       // where a query builder per row takes seconds.
       const sqlite = db.$client;
-      const known = new Set((sqlite.prepare('SELECT id FROM clients').pluck().all() as string[]));
       const upsertClient = sqlite.prepare(
         `INSERT INTO clients (id, name, approvers, test_environment_ids, production_environment_ids, updated_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, approvers = excluded.approvers, test_environment_ids = excluded.test_environment_ids,
@@ -74,7 +87,6 @@ export function importRegistry(db: Db, reg: LoadedRegistry, opts: { actor: strin
       const insertDomain = sqlite.prepare('INSERT INTO client_domains (domain, client_id) VALUES (?, ?)');
       for (const c of data.clients) {
         upsertClient.run(c.id, c.name, JSON.stringify(c.approvers), JSON.stringify(c.testEnvironmentIds), JSON.stringify(c.productionEnvironmentIds), at);
-        report.clients[known.has(c.id) ? 'updated' : 'added']++;
         for (const domain of new Set(c.domains)) insertDomain.run(domain, c.id);
       }
 
@@ -89,7 +101,7 @@ export function importRegistry(db: Db, reg: LoadedRegistry, opts: { actor: strin
           keyExpiresAt: key.expiresAt,
           updatedAt: at,
         };
-        report.partners[upsertById(tx, partners, p.id, row)]++;
+        upsertById(tx, partners, p.id, row);
       }
 
       for (const a of data.apps) {
@@ -103,22 +115,10 @@ export function importRegistry(db: Db, reg: LoadedRegistry, opts: { actor: strin
           preBetaDone: a.readiness.preBetaDone === true,
           updatedAt: at,
         };
-        report.apps[upsertById(tx, apps, a.id, row)]++;
+        upsertById(tx, apps, a.id, row);
       }
 
-      for (const it of data.integrations) {
-        const existing = tx
-          .select()
-          .from(integrations)
-          .where(and(eq(integrations.appId, it.app), eq(integrations.clientId, it.client)))
-          .get();
-        if (existing) {
-          report.integrations.unchanged++;
-          if (existing.stage !== it.stage) {
-            report.stageDifferences.push({ app: it.app, client: it.client, inFile: it.stage, recorded: existing.stage });
-          }
-          continue;
-        }
+      for (const it of changes.integrations.added) {
         recordStageChange(tx, {
           appId: it.app,
           clientId: it.client,
@@ -130,7 +130,6 @@ export function importRegistry(db: Db, reg: LoadedRegistry, opts: { actor: strin
           actor: opts.actor,
           evidence: { note: 'integration registered with its stage from the registry file' },
         });
-        report.integrations.added++;
       }
 
       appendEvent(tx, {
@@ -147,8 +146,11 @@ export function importRegistry(db: Db, reg: LoadedRegistry, opts: { actor: strin
           apps: report.apps,
           integrations: report.integrations,
           stageDifferences: report.stageDifferences,
+          changes: report.changes,
+          skipped: report.skipped,
         },
       });
+      return report;
     },
     { behavior: 'immediate' },
   );

@@ -6,14 +6,14 @@ const id = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lower-case letters, digits, "-" or "_"');
 
-const address = z
+export const addressSchema = z
   .string()
   .trim()
   .toLowerCase()
   .pipe(z.email({ message: 'must be an email address' }));
 
 /** Domains are stored in their ASCII (punycode) form and lower case, as they appear on the wire. */
-const domain = z
+export const domainSchema = z
   .string()
   .trim()
   .transform((d) => domainToASCII(d.toLowerCase()))
@@ -33,8 +33,8 @@ const environmentId = z
 export const clientSchema = z.object({
   id,
   name: z.string().trim().min(1),
-  domains: z.array(domain).min(1, 'must list at least one domain'),
-  approvers: z.array(address).default([]),
+  domains: z.array(domainSchema).min(1, 'must list at least one domain'),
+  approvers: z.array(addressSchema).default([]),
   testEnvironmentIds: z.array(environmentId).min(1, 'must list at least one Test environment identifier'),
   productionEnvironmentIds: z.array(environmentId).min(1, 'must list at least one Production environment identifier'),
 }).strict();
@@ -42,7 +42,7 @@ export const clientSchema = z.object({
 export const partnerSchema = z.object({
   id,
   name: z.string().trim().min(1),
-  contact: address,
+  contact: addressSchema,
   publicKey: z.string().trim().min(1),
 }).strict();
 
@@ -67,8 +67,21 @@ export const integrationSchema = z.object({
   stage: z.enum(STAGES, { message: `must be one of ${STAGES.join(', ')}` }).default('pending'),
 }).strict();
 
+/** The file's sections in the order they are checked and imported. */
+export const REGISTRY_FILE_SECTIONS = ['staff', 'clients', 'partners', 'apps', 'integrations'] as const;
+export type RegistryFileSection = (typeof REGISTRY_FILE_SECTIONS)[number];
+
+/** Each section's entry schema: the loader checks entry by entry, so one bad entry hides no other problem. */
+export const ENTRY_SCHEMAS = {
+  staff: addressSchema,
+  clients: clientSchema,
+  partners: partnerSchema,
+  apps: appSchema,
+  integrations: integrationSchema,
+} as const;
+
 export const registrySchema = z.object({
-  staff: z.array(address).default([]),
+  staff: z.array(addressSchema).default([]),
   clients: z.array(clientSchema).default([]),
   partners: z.array(partnerSchema).default([]),
   apps: z.array(appSchema).default([]),
@@ -79,3 +92,4 @@ export type RegistryFile = z.infer<typeof registrySchema>;
 export type ClientEntry = z.infer<typeof clientSchema>;
 export type PartnerEntry = z.infer<typeof partnerSchema>;
 export type AppEntry = z.infer<typeof appSchema>;
+export type IntegrationEntry = z.infer<typeof integrationSchema>;

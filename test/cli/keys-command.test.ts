@@ -10,9 +10,26 @@ describe('countersign keys check', () => {
     const p = await makeProject();
     const r = await runCountersign(['keys', 'check', '--json'], p.env);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual([
-      { partner: 'acme', contact: 'integrations@acmehealth.io', fingerprint: expect.stringMatching(/^[0-9A-F]{40}$/), expiresAt: null, canEncrypt: true, problem: null, warning: null, activeIntegrations: 1 },
-    ]);
+    expect(JSON.parse(r.stdout)).toEqual({
+      ok: true,
+      partners: [
+        {
+          partner: 'acme',
+          contact: 'integrations@acmehealth.io',
+          fingerprint: expect.stringMatching(/^[0-9A-F]{40}$/),
+          expiresAt: null,
+          expiringKey: { role: 'encryption subkey', keyId: expect.stringMatching(/^[0-9A-F]{16}$/), fingerprint: expect.stringMatching(/^[0-9A-F]{40}$/) },
+          primaryExpiresAt: null,
+          daysLeft: null,
+          canEncrypt: true,
+          problem: null,
+          warning: null,
+          activeIntegrations: 1,
+        },
+      ],
+      botKey: { file: null, fingerprint: null, expiresAt: null, expiringKey: null, daysLeft: null, canSign: false, problem: null, warning: null },
+      warnings: [],
+    });
   });
 
   it('warns about a key expiring within 30 days', async () => {
@@ -23,8 +40,9 @@ describe('countersign keys check', () => {
     db.close();
     const r = await runCountersign(['keys', 'check'], p.env);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('expires within 30 days');
-    expect(r.stderr).toMatch(/warning: the key of acme expires within 30 days/);
+    // Both its primary key and its encryption subkey expire then: the primary key is named.
+    expect(r.stdout).toMatch(/primary key [0-9A-F]{16} of partner acme expires on \d{4}-\d\d-\d\d \(10 days\)/);
+    expect(r.stderr).toMatch(/warning: primary key [0-9A-F]{16} of partner acme expires on \d{4}-\d\d-\d\d \(10 days\); ask integrations@acmehealth.io for a renewed key/);
   });
 
   it('exits 1 when a partner with an active integration has no usable key', async () => {

@@ -53,7 +53,7 @@ describe('errors an operator can act on (the real binary)', () => {
     const r = await runCountersign(['registry', 'import', broken, '--json'], env);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${broken}: (file): not valid YAML`);
-    expect(jsonError(r).error).toEqual({ code: 'invalid_input', message: expect.stringContaining(broken) });
+    expect(jsonError(r).error).toEqual({ code: 'invalid_input', message: expect.stringContaining(broken), problems: expect.arrayContaining([expect.objectContaining({ kind: 'file' })]) });
     noStack(r);
     const reg = baseRegistry();
     reg.apps[1].partner = 'nobody';

@@ -14,8 +14,12 @@ export interface Project {
 }
 
 /** A deployment in a temp folder: a database holding the base registry, and the environment to run in. */
-export async function makeProject(extraEnv: Record<string, string> = {}, registry: Record<string, any> = baseRegistry()): Promise<Project> {
-  const dir = tempDir('cs-project-');
+export function makeProject(extraEnv: Record<string, string> = {}, registry: Record<string, any> = baseRegistry()): Promise<Project> {
+  return makeProjectIn(tempDir('cs-project-'), extraEnv, registry);
+}
+
+/** The same in a folder of the caller's, which it removes itself (a world that outlives one test). */
+export async function makeProjectIn(dir: string, extraEnv: Record<string, string> = {}, registry: Record<string, any> = baseRegistry()): Promise<Project> {
   const dbPath = path.join(dir, 'countersign.sqlite');
   const file = await writeRegistry(registry, { dir });
   const env = {

@@ -214,7 +214,8 @@ describe('registry robustness', () => {
     mkdirSync(path.join(dir, 'keys'));
     expect(spawnSync('mkfifo', [path.join(dir, 'keys', 'acme.asc')]).status).toBe(0);
     const file = await writeRegistry(baseRegistry(), { dir, keys: {} });
-    const r = await runWithin(15_000, ['registry', 'import', file], { COUNTERSIGN_DB: path.join(dir, 'db.sqlite') });
+    // --strict: an unreadable key is then a problem that stops the import (exit 2), not a skipped partner (exit 3).
+    const r = await runWithin(15_000, ['registry', 'import', file, '--strict'], { COUNTERSIGN_DB: path.join(dir, 'db.sqlite') });
     expect(r.hung, 'the import hung reading the FIFO').toBe(false);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`error: ${file}: partners[0] (acme) → publicKey: cannot read key file keys/acme.asc: is a named pipe (FIFO), not a regular file`);

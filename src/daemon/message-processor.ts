@@ -158,6 +158,7 @@ export async function handleIncoming(deps: ProcessorDeps, inc: Incoming, signal?
     if (decided.kind === 'outcome' && out?.kind === 'decided' && decided.ctx !== currentContext(deps)) {
       // Decided ahead, while the message before was recorded, and that record changed what decisions
       // read (a stage, a registry import): decided again against today's state. Same attempt.
+      logger.debug({ key: inc.loc.key }, 'decided again: the message before changed the decision context');
       out = await deciderOf(deps).decide(inc.raw, currentContext(deps), signal);
       if (out.kind === 'abandoned') uncountAttempt(db, inc.loc);
     }

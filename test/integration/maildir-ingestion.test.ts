@@ -37,6 +37,26 @@ describe('the embedded Maildir default', () => {
     expect(p.query('SELECT COUNT(*) AS n FROM messages')).toEqual([{ n: 3 }]);
   });
 
+  it('a backlog decides the next message while recording this one, and decides it again when this one changed the stage', async () => {
+    // Production approval then GA sign-off from the same client: the sign-off may be decided ahead,
+    // while the approval is recorded, against the stage before it (beta consented, where a sign-off
+    // is refused); it must then be decided again against production approved, and applied.
+    // (test/daemon/decide-ahead.test.ts forces that path.)
+    const p = await makeProject();
+    deliver(p, '1700000001.la1.host', makeMail({ from: 'pm@riversidefm.org', body: PRODUCTION_APPROVAL, messageId: '<la-1@riversidefm.org>' }));
+    deliver(p, '1700000002.la2.host', makeMail({ from: 'pm@riversidefm.org', subject: 'Acme Scheduler beta', body: 'Hi team,\n\nAcme Scheduler has been working as designed to our satisfaction in our beta; consider this our sign-off.\n\nPat', messageId: '<la-2@riversidefm.org>' }));
+    const r = await runCountersign(['run', '--once'], p.env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(p.query('SELECT message_id AS id, outcome, reasons FROM messages ORDER BY id')).toEqual([
+      { id: '<la-1@riversidefm.org>', outcome: 'applied', reasons: '[]' },
+      { id: '<la-2@riversidefm.org>', outcome: 'applied', reasons: '[]' },
+    ]);
+    // After the registry import's own stage event: the two the messages made.
+    expect(p.query("SELECT to_stage FROM events WHERE kind = 'stage_change' ORDER BY seq").slice(-2)).toEqual([{ to_stage: 'production_approved' }, { to_stage: 'ga_signed_off' }]);
+    // Recorded: no decision attempt is left counted against either message.
+    expect(p.query('SELECT COUNT(*) AS n FROM message_attempts WHERE attempts > 0')).toEqual([{ n: 0 }]);
+  });
+
   it('with moving off, marks messages Seen in cur/ of the same Maildir', async () => {
     const p = await makeProject({ COUNTERSIGN_MOVE: '0' });
     deliver(p, '1700000001.k1.host', makeMail({ from: 'pm@riversidefm.org', body: PRODUCTION_APPROVAL }));

@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { detectLanguage } from '../../src/adapters/detect-language.js';
+import { loadPhraseLists } from '../../src/adapters/load-phrases.js';
+import { loadConfig } from '../../src/config.js';
+import type { Db } from '../../src/db/open-db.js';
+import { decideInProcess, type DecideDeps } from '../../src/daemon/decide-message.js';
+import { handleIncoming, type ProcessorDeps } from '../../src/daemon/message-processor.js';
+import { currentContext, dropDecision, startDecision } from '../../src/daemon/start-decision.js';
+import { createLogger } from '../../src/logger.js';
+import type { Incoming } from '../../src/mailbox/mail-port.js';
+import { AUTHSERV_ID, makeMail, PRODUCTION_APPROVAL } from '../helpers/mail.js';
+import { seededDb } from '../helpers/test-db.js';
+
+const GA_SIGNOFF = 'Hi team,\n\nAcme Scheduler has been working as designed to our satisfaction in our beta; consider this our sign-off.\n\nPat';
+
+function depsFor(db: Db): ProcessorDeps {
+  const decide: DecideDeps = { phrases: loadPhraseLists(), detectLanguage, authservId: AUTHSERV_ID };
+  const config = loadConfig({ COUNTERSIGN_DB: ':memory:', COUNTERSIGN_AUTHSERV_ID: AUTHSERV_ID, COUNTERSIGN_FROM: 'apipartners@partners.example' });
+  return { ...decide, db, config, logger: createLogger({ level: 'silent' }) };
+}
+
+let seq = 0;
+function incoming(raw: string): Incoming {
+  const buf = Buffer.from(raw);
+  seq++;
+  return { loc: { mailbox: 'test', key: `k${seq}` }, raw: buf, size: buf.length, sha256: createHash('sha256').update(buf).digest('hex'), complete: true };
+}
+
+const stageOf = (db: Db) => (db.$client.prepare("SELECT stage FROM integrations WHERE client_id = 'riverside'").get() as { stage: string }).stage;
+
+describe('deciding the next message while this one is recorded', () => {
+  it('a GA sign-off decided ahead against the stage before the production approval is decided again, and applied', async () => {
+    const db = await seededDb();
+    const deps = depsFor(db);
+    const approval = incoming(makeMail({ from: 'pm@riversidefm.org', body: PRODUCTION_APPROVAL }));
+    const signoff = incoming(makeMail({ from: 'pm@riversidefm.org', body: GA_SIGNOFF }));
+    // The sign-off is decided first, against beta_consented: on its own it would be refused.
+    const stale = currentContext(deps);
+    const early = await decideInProcess(signoff.raw, stale, deps);
+    expect(early.kind === 'decided' && early.decision.reasons.map((r) => r.code)).toContain('stage_refused');
+
+    expect(await handleIncoming(deps, approval)).toMatchObject({ outcome: 'applied' });
+    expect(stageOf(db)).toBe('production_approved');
+    const h = await handleIncoming(deps, signoff, undefined, { result: Promise.resolve({ kind: 'outcome', out: early, ctx: stale }) });
+    expect(h).toMatchObject({ outcome: 'applied' });
+    expect(stageOf(db)).toBe('ga_signed_off');
+  });
+
+  it('a decision made ahead against a context nothing changed is used as it is, not made again', async () => {
+    const db = await seededDb();
+    const deps = depsFor(db);
+    const approval = incoming(makeMail({ from: 'pm@riversidefm.org', body: PRODUCTION_APPROVAL }));
+    let decisions = 0;
+    const counting: ProcessorDeps = { ...deps, decider: { decide: (raw, ctx) => (decisions++, decideInProcess(raw, ctx, deps)), close: async () => undefined } };
+    const pending = startDecision(counting, approval, undefined)!;
+    expect(await handleIncoming(counting, approval, undefined, pending)).toMatchObject({ outcome: 'applied' });
+    expect(decisions).toBe(1);
+  });
+
+  it('a message decided ahead but never recorded (the daemon stopped) has its attempt taken back', async () => {
+    const db = await seededDb();
+    const deps = depsFor(db);
+    const inc = incoming(makeMail({ from: 'pm@riversidefm.org', body: PRODUCTION_APPROVAL }));
+    const pending = startDecision(deps, inc, undefined)!;
+    await pending.result;
+    const attempts = () => (db.$client.prepare('SELECT attempts FROM message_attempts WHERE key = ?').get(inc.loc.key) as { attempts: number } | undefined)?.attempts;
+    expect(attempts()).toBe(1);
+    await dropDecision(deps, inc, pending);
+    expect(attempts()).toBe(0);
+  });
+
+  it('the next decision starts only when the one before it has settled, so only the message being decided counts an attempt', async () => {
+    const db = await seededDb();
+    const deps = depsFor(db);
+    const first = incoming(makeMail({ from: 'pm@riversidefm.org', body: PRODUCTION_APPROVAL }));
+    const second = incoming(makeMail({ from: 'pm@riversidefm.org', body: GA_SIGNOFF }));
+    let release!: () => void;
+    const before = new Promise<void>((r) => (release = r));
+    const pending = startDecision(deps, second, undefined, before)!;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(db.$client.prepare('SELECT COUNT(*) AS n FROM message_attempts WHERE key = ?').get(second.loc.key)).toEqual({ n: 0 });
+    release();
+    expect((await pending.result).kind).toBe('outcome');
+    expect(db.$client.prepare('SELECT attempts FROM message_attempts WHERE key = ?').get(second.loc.key)).toEqual({ attempts: 1 });
+    expect(first.loc.key).not.toBe(second.loc.key);
+  });
+});

@@ -47,10 +47,16 @@ const LEGAL_MARKERS = [
 const NOT_LEGAL = /\b(yet|until|wait|hold|holding|pending|once|before|after|credentials?|identifiers?|ids?|production|prod|go-?live|environment|database|beta|pilot|sandbox|board|monday|tuesday|wednesday|thursday|friday|week|noch|todavía|encore)\b/i;
 const SENT_FROM = /^(sent from my|sent from mail for|sent from outlook|sent via|get outlook for|sent from yahoo mail|von meinem .{1,40} gesendet|envoyé de mon|enviado desde mi)\b/i;
 
+/** "Pat Quinn, Riverside Family Medicine <pm@riversidefm.org> wrote:" and the like fit well within this. */
+const MAX_NAME_ATTRIBUTION = 200;
+
 function isAttribution(line: string, next: string | undefined): boolean {
   const l = line.trim();
   if (l.length === 0 || l.length > 400) return false;
-  if (ATTRIBUTION_VERB.test(l) && HAS_DATE_OR_ADDRESS.test(l) && (ATTRIBUTION_START.test(l) || /@/.test(l))) return true;
+  // A line that does not open like one ("On …", "Am …") is an attribution only when short: a
+  // flowed line (RFC 3676) can carry a long sentence of the client's in front of "Pat <pm@…> wrote:",
+  // and that sentence (a hold, perhaps) must stay the client's text.
+  if (ATTRIBUTION_VERB.test(l) && HAS_DATE_OR_ADDRESS.test(l) && (ATTRIBUTION_START.test(l) || (/@/.test(l) && l.length <= MAX_NAME_ATTRIBUTION))) return true;
   // "Am 20.11.2026 um 16:12 schrieb Pat Quinn <pm@…>:": German, French and Spanish put the verb
   // before the name.
   if (ATTRIBUTION_START.test(l) && ATTRIBUTION_VERB_FIRST.test(l) && HAS_DATE_OR_ADDRESS.test(l)) return true;
@@ -65,7 +71,10 @@ function isAttribution(line: string, next: string | undefined): boolean {
 // A format=flowed line (RFC 3676 §4.2) that ended in a space is joined to the next one, so an
 // "approve " typed above the attribution arrives as "approve On Mon, … wrote:". The attribution is
 // split off again: a flowed line never swallows it.
-const JOINED_ATTRIBUTION = /^(.{1,200}?)\s+((?:on|am|le|el|il|op)\s.{10,300})$/i;
+// Only a capitalised opening word starts an attribution ("On", "Am", "Le", "El", "Il", "Op", as
+// every mail client writes them): "hold off on production … On Fri, … wrote:" is not cut at "on
+// production", which would move the client's hold into the quote; nor "10:02 AM" taken for German.
+const JOINED_ATTRIBUTION = /^(.{1,400}?)\s+((?:On|Am|Le|El|Il|Op)\s.{10,300})$/;
 
 // The same join swallows a signature separator: "approve " + "" + "-- " + "Jordan" arrives as
 // "approve -- Jordan" (mailparser joins across it). A short tail after " -- " is split off again.
@@ -77,7 +86,7 @@ function splitJoinedAttribution(line: string): string[] {
   if (sig) return [sig[1]!, '-- ', sig[2]!];
   if (line.length > 600 || !ATTRIBUTION_VERB.test(line)) return [line];
   const m = JOINED_ATTRIBUTION.exec(line.trim());
-  return m && isAttribution(m[2]!, undefined) ? [m[1]!, m[2]!] : [line];
+  return m && isAttribution(m[2]!, undefined) ? [m[1]!.trimEnd(), m[2]!] : [line];
 }
 
 function isOutlookBlock(lines: readonly string[], i: number): boolean {

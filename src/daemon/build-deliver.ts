@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { fileTransport, smtpTransport } from '../adapters/mail-transport.js';
 import { accessTokensFor } from '../adapters/oauth/build-access-tokens.js';
-import { loadSigningKey } from '../adapters/pgp-mime.js';
+import { readSigningKey } from '../adapters/read-signing-key.js';
 import { Templates } from '../adapters/templates.js';
-import { ConfigError, type Config } from '../config.js';
+import type { Config } from '../config.js';
 import type { Db } from '../db/open-db.js';
 import type { Logger } from '../logger.js';
 import type { DeliverDeps } from './deliver-outbox.js';
@@ -17,17 +16,7 @@ export async function buildDeliverDeps(config: Config, db: Db, logger: Logger): 
   const templates = new Templates(undefined, config.templatesDir);
   let signingKey = null;
   if (config.signingKeyFile) {
-    let armored: string;
-    try {
-      armored = await readFile(config.signingKeyFile, 'utf8');
-    } catch (e) {
-      throw new ConfigError('COUNTERSIGN_SIGNING_KEY', `cannot read ${config.signingKeyFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    try {
-      signingKey = await loadSigningKey(armored, config.signingKeyPassphrase);
-    } catch (e) {
-      throw new ConfigError('COUNTERSIGN_SIGNING_KEY', `the key does not open or cannot sign (check COUNTERSIGN_SIGNING_KEY_PASSPHRASE): ${(e as Error).message}`);
-    }
+    signingKey = await readSigningKey(config.signingKeyFile, config.signingKeyPassphrase);
   } else {
     logger.warn('no COUNTERSIGN_SIGNING_KEY: mails with identifiers will be held until one is configured');
   }

@@ -139,7 +139,7 @@ export async function handleIncoming(deps: ProcessorDeps, inc: Incoming, signal?
   const started = process.hrtime.bigint();
   const known = findLocation(db, inc.loc.mailbox, inc.loc.key);
   // A decision started ahead (drain-mailbox.ts) for a message found recorded after all is dropped.
-  if ((known || !inc.complete) && pending) await dropDecision(deps, inc, pending);
+  if (known && pending) await dropDecision(deps, inc, pending);
   if (known) return { folder: (known.targetFolder ?? 'flagged') as FolderKey, alreadyKnown: true, outcome: null, messageRow: known.messageRow };
   const renumbered = findRenumbered(db, inc.loc, inc.sha256);
   if (renumbered) {

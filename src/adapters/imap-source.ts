@@ -47,8 +47,13 @@ export class ImapSource implements MailSource {
   private paused = false;
   private queue: { uid: number; key: string; folder: FolderKey }[] = [];
   private done: string[] = [];
-  /** True while a FETCH is being read: no other IMAP command may run then. */
-  private fetching = false;
+  /**
+   * True while pending() is under way. Marks are then carried out only by pending() itself, between
+   * its batches: a STORE or MOVE sent from outside could be queued behind the next batch's FETCH,
+   * which waits for its messages to be taken, while whoever took them waits for the MOVE (a deadlock
+   * seen with messages fetched ahead of recording).
+   */
+  private draining = false;
 
   constructor(
     private readonly imap: ImapConfig,
@@ -127,6 +132,15 @@ export class ImapSource implements MailSource {
   pendingTotal: number | undefined;
 
   async *pending(): AsyncIterable<Incoming> {
+    this.draining = true;
+    try {
+      yield* this.batches();
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async *batches(): AsyncIterable<Incoming> {
     // From here on, an announcement means mail this SEARCH may not have seen.
     this.announced = false;
     const found = await this.c.search({ all: true }, { uid: true });
@@ -154,14 +168,9 @@ export class ImapSource implements MailSource {
         bytes += size;
       }
       for (const group of normal.filter((g) => g.length > 0)) {
-        this.fetching = true;
-        try {
-          for await (const msg of this.c.fetch(group.join(','), { uid: true, source: true }, { uid: true })) {
-            const raw = msg.source ?? Buffer.alloc(0);
-            yield { loc: this.loc(msg.uid), raw, size: raw.length, sha256: createHash('sha256').update(raw).digest('hex'), complete: true };
-          }
-        } finally {
-          this.fetching = false;
+        for await (const msg of this.c.fetch(group.join(','), { uid: true, source: true }, { uid: true })) {
+          const raw = msg.source ?? Buffer.alloc(0);
+          yield { loc: this.loc(msg.uid), raw, size: raw.length, sha256: createHash('sha256').update(raw).digest('hex'), complete: true };
         }
         await this.flushQueue();
       }
@@ -203,8 +212,8 @@ export class ImapSource implements MailSource {
   }
 
   async flush(): Promise<string[]> {
-    // Mid-FETCH the queue waits for the end of the batch (pending() files it then).
-    if (!this.fetching) await this.flushQueue();
+    // While pending() runs, the queue waits for the end of its batch (pending() files it then).
+    if (!this.draining) await this.flushQueue();
     return this.done.splice(0);
   }
 

@@ -103,7 +103,12 @@ async function run(config: Config, deps: ProcessorDeps, opts: RunOptions): Promi
       await source.open();
       opts.health?.up();
       if (attempt > 0) log.info({ attempts: attempt }, 'mailbox reconnected');
-      else log.info('mailbox open; waiting for mail');
+      else {
+        // Ready means ready to decide: the worker loads its models while the mailbox connects, and the
+        // first message to arrive is not the one that waits for it.
+        await deps.decider?.ready?.();
+        log.info('mailbox open; waiting for mail');
+      }
       attempt = 0;
       while (!opts.signal.aborted) {
         const r = await drainMailbox(source, deps, { signal: opts.signal, shadow: opts.shadow });

@@ -1,6 +1,7 @@
 import type { DecisionContext } from '../core/decide.js';
 import { loadDecisionContext } from './load-decision-context.js';
 import type { Db } from './open-db.js';
+import { prepared } from './raw-client.js';
 
 const cache = new WeakMap<Db, { dataVersion: number; ctx: DecisionContext }>();
 
@@ -10,7 +11,8 @@ const cache = new WeakMap<Db, { dataVersion: number; ctx: DecisionContext }>();
  * `invalidateDecisionContext`. Reading it for every message of a backlog cost more than deciding.
  */
 export function cachedDecisionContext(db: Db, opts: { ownAddresses: readonly string[]; minConfidence: number }): DecisionContext {
-  const dataVersion = db.$client.pragma('data_version', { simple: true }) as number;
+  // A statement prepared once (db.$client.pragma() prepares one on every call): this runs twice per message.
+  const dataVersion = (prepared(db, 'PRAGMA data_version').get() as { data_version: number }).data_version;
   const hit = cache.get(db);
   if (hit && hit.dataVersion === dataVersion) return hit.ctx;
   const ctx = loadDecisionContext(db, opts);

@@ -129,7 +129,9 @@ export const outbox = sqliteTable(
     lastError: text('last_error'),
     sentAt: text('sent_at'),
   },
-  (t) => [uniqueIndex('outbox_event_kind').on(t.eventSeq, t.kind), index('outbox_message_id').on(t.messageId)],
+  // outbox_kind_created: the once-a-day check before telling a client what to fix reads recent mail of
+  // one kind; without it every such message scanned the whole outbox (quadratic over a backlog).
+  (t) => [uniqueIndex('outbox_event_kind').on(t.eventSeq, t.kind), index('outbox_message_id').on(t.messageId), index('outbox_kind_created').on(t.kind, t.createdAt)],
 );
 
 /** Every message received, with exactly one outcome. */
@@ -216,7 +218,8 @@ export const flags = sqliteTable(
     /** The staff notification's outbox row: its Message-ID is what a staff reply's In-Reply-To names. */
     noticeOutboxId: integer('notice_outbox_id'),
   },
-  (t) => [uniqueIndex('flags_token').on(t.token), index('flags_status').on(t.status)],
+  // flags_notice: a staff reply finds its flag from the notice it answers (In-Reply-To).
+  (t) => [uniqueIndex('flags_token').on(t.token), index('flags_status').on(t.status), index('flags_notice').on(t.noticeOutboxId)],
 );
 
 /** Shadow mode: what Countersign would have decided, recorded apart from everything real. */

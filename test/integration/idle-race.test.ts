@@ -52,4 +52,19 @@ describe('no missed IDLE wake-ups', () => {
     expect(left.Race).toEqual([]);
     console.log(`second message handled ${latencyMs} ms after the MOVE was released`);
   });
+  it('says it is waiting for mail only once the decision worker is ready, so the first message never waits for it to load', async () => {
+    const c = await imapClient(dovecot);
+    await c.mailboxCreate('Ready');
+    await c.logout();
+    const p = await makeProject();
+    const d = startDaemon({ ...p.env, COUNTERSIGN_IMAP_URL: dovecot.url('Ready'), COUNTERSIGN_POLL_SECONDS: '60' });
+    try {
+      await waitFor('the daemon to open the mailbox', () => d.output().includes('waiting for mail'));
+      const out = d.output();
+      expect(out.indexOf('decision worker ready')).toBeGreaterThan(-1);
+      expect(out.indexOf('decision worker ready')).toBeLessThan(out.indexOf('waiting for mail'));
+    } finally {
+      expect(await d.stop()).toBe(0);
+    }
+  });
 });

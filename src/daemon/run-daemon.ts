@@ -105,8 +105,10 @@ async function run(config: Config, deps: ProcessorDeps, opts: RunOptions): Promi
       if (attempt > 0) log.info({ attempts: attempt }, 'mailbox reconnected');
       else {
         // Ready means ready to decide: the worker loads its models while the mailbox connects, and the
-        // first message to arrive is not the one that waits for it.
-        await deps.decider?.ready?.();
+        // first message to arrive is not the one that waits for it. Never a wait SIGTERM must sit out.
+        const waited = new AbortController();
+        await Promise.race([deps.decider?.ready?.(), sleep(60_000, AbortSignal.any([opts.signal, waited.signal]))]);
+        waited.abort();
         log.info('mailbox open; waiting for mail');
       }
       attempt = 0;

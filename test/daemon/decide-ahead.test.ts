@@ -8,7 +8,8 @@ import { decideInProcess, type DecideDeps } from '../../src/daemon/decide-messag
 import { handleIncoming, type ProcessorDeps } from '../../src/daemon/message-processor.js';
 import { currentContext, dropDecision, startDecision } from '../../src/daemon/start-decision.js';
 import { createLogger } from '../../src/logger.js';
-import type { Incoming } from '../../src/mailbox/mail-port.js';
+import type { Incoming, MailSource } from '../../src/mailbox/mail-port.js';
+import { drainMailbox } from '../../src/daemon/drain-mailbox.js';
 import { AUTHSERV_ID, makeMail, PRODUCTION_APPROVAL } from '../helpers/mail.js';
 import { seededDb } from '../helpers/test-db.js';
 
@@ -84,5 +85,39 @@ describe('deciding the next message while this one is recorded', () => {
     expect((await pending.result).kind).toBe('outcome');
     expect(db.$client.prepare('SELECT attempts FROM message_attempts WHERE key = ?').get(second.loc.key)).toEqual({ attempts: 1 });
     expect(first.loc.key).not.toBe(second.loc.key);
+  });
+  it('hands the next message to the decider before recording this one, so deciding and recording overlap', async () => {
+    const db = await seededDb();
+    const deps = depsFor(db);
+    const messages = [
+      incoming(makeMail({ from: 'pm@riversidefm.org', subject: 'one', body: 'Thanks, we will review the test plan this week.' })),
+      incoming(makeMail({ from: 'pm@riversidefm.org', subject: 'two', body: 'Thanks again, we will review it with our IT lead.' })),
+    ];
+    // For each decision started: how many messages were already recorded at that moment.
+    const recordedWhenStarted: number[] = [];
+    const watching: ProcessorDeps = {
+      ...deps,
+      decider: {
+        decide: (raw, ctx) => {
+          recordedWhenStarted.push((db.$client.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n);
+          return decideInProcess(raw, ctx, deps);
+        },
+        close: async () => undefined,
+      },
+    };
+    const source: MailSource = {
+      mailbox: 'test',
+      open: async () => undefined,
+      async *pending() {
+        yield* messages;
+      },
+      mark: async () => undefined,
+      flush: async () => [],
+      waitForChange: async () => undefined,
+      close: async () => undefined,
+    };
+    expect(await drainMailbox(source, watching, { signal: new AbortController().signal, shadow: false })).toEqual({ handled: 2, alreadyKnown: 0 });
+    // The second was started while the first was still being recorded, not after.
+    expect(recordedWhenStarted).toEqual([0, 0]);
   });
 });

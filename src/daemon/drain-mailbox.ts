@@ -24,9 +24,9 @@ const LOOKAHEAD_MAX_BYTES = 1024 * 1024;
  * recorded and filed, but abandons a decision still running (the decision worker is stopped), so
  * that a slow or hostile message never delays SIGTERM.
  *
- * Messages are recorded one at a time, in order; only the decisions overlap: while the main thread
- * records and files one message, the next is already fetched and decided in the worker (a decision
- * made against a context the record then changed is made again: see handleIncoming).
+ * Messages are recorded one at a time, in order. The next message is fetched while this one is
+ * decided and recorded, and decided in the worker while this one is filed; a decision made against a
+ * context that changed meanwhile (another process's registry import) is made again: see handleIncoming.
  */
 export async function drainMailbox(source: MailSource, deps: ProcessorDeps, opts: { signal: AbortSignal; shadow: boolean; onProgress?: DrainProgress | undefined }): Promise<DrainResult> {
   if (opts.shadow) return drainShadow(source, deps, opts);
@@ -38,14 +38,18 @@ export async function drainMailbox(source: MailSource, deps: ProcessorDeps, opts
     let pending = next.done ? null : startDecision(deps, next.value, opts.signal);
     while (!next.done) {
       const inc = next.value;
-      const mine = pending;
+      const handling = handleIncoming(deps, inc, opts.signal, pending);
       if (inc.size <= LOOKAHEAD_MAX_BYTES) {
         const following = it.next();
-        ahead = { next: following, decision: following.then((r) => (r.done ? null : startDecision(deps, r.value, opts.signal, mine?.result))) };
+        // The next decision starts once this message is recorded, never before: were the next message
+        // to kill the process while this one was decided but not yet recorded, this one would be
+        // decided again and charged another attempt each time, until it was recorded failed for a
+        // crash that was not its own (decision_attempts_exhausted). It overlaps this one's filing.
+        ahead = { next: following, decision: following.then((r) => (r.done ? null : startDecision(deps, r.value, opts.signal, handling))) };
         // Settled (and any error rethrown) where it is awaited below.
         ahead.decision.catch(() => undefined);
       }
-      const h = await handleIncoming(deps, inc, opts.signal, mine);
+      const h = await handling;
       // Stopped mid-decision: nothing recorded, so nothing to mark; the message is handled next start.
       if (!h) break;
       if (h.alreadyKnown) result.alreadyKnown++;

@@ -22,9 +22,8 @@ export function deciderOf(deps: ProcessorDeps) {
 }
 
 /**
- * Starts deciding a message once `after` (the decision of the message before it) has settled, so the
- * worker decides the next message while the main thread records and files this one (a backlog then
- * runs at the pace of the slower of the two, not of both added up).
+ * Starts deciding a message once `after` (the handling of the message before it, up to its record)
+ * has settled, so the worker decides it while the main thread files the one before.
  *
  * The attempt is counted only when this message's own decision starts, never while it waits: a
  * message that kills the process (crash tests, `decision_attempts_exhausted`) is the one being

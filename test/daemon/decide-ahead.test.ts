@@ -86,7 +86,7 @@ describe('deciding the next message while this one is recorded', () => {
     expect(db.$client.prepare('SELECT attempts FROM message_attempts WHERE key = ?').get(second.loc.key)).toEqual({ attempts: 1 });
     expect(first.loc.key).not.toBe(second.loc.key);
   });
-  it('hands the next message to the decider before recording this one, so deciding and recording overlap', async () => {
+  it('starts the next decision only once this message is recorded, so a message that kills the process never costs the one before it an attempt', async () => {
     const db = await seededDb();
     const deps = depsFor(db);
     const messages = [
@@ -117,7 +117,8 @@ describe('deciding the next message while this one is recorded', () => {
       close: async () => undefined,
     };
     expect(await drainMailbox(source, watching, { signal: new AbortController().signal, shadow: false })).toEqual({ handled: 2, alreadyKnown: 0 });
-    // The second was started while the first was still being recorded, not after.
-    expect(recordedWhenStarted).toEqual([0, 0]);
+    // Decided but unrecorded when the second killed the process, the first would be decided again
+    // on every start and charged an attempt each time.
+    expect(recordedWhenStarted).toEqual([0, 1]);
   });
 });

@@ -3,7 +3,9 @@ import { MaildirSource } from '../adapters/maildir-source.js';
 import { accessTokensFor } from '../adapters/oauth/build-access-tokens.js';
 import type { Config } from '../config.js';
 import { makeDurable } from '../db/durable.js';
-import { markedKeys } from '../db/message-store.js';
+import { markedKeys, prepareMessageStatements } from '../db/message-store.js';
+import { currentContext } from './start-decision.js';
+import { WARM_UP } from './warm-up-mail.js';
 import type { Db } from '../db/open-db.js';
 import { pruneRawMessages } from '../db/prune-raw.js';
 import { queueDailyDigest } from './daily-digest.js';
@@ -63,6 +65,18 @@ export function buildSource(config: Config, db: Db, logger: Logger, shadow: bool
 }
 
 /**
+ * Before the daemon says it waits for mail: the worker has loaded and decided a message like the
+ * desk's against today's registry (what it builds from the context is built then), and the
+ * statements every message runs are prepared. The first real message then costs what the others do.
+ * The warm-up's decision is discarded: it counts no attempt and records nothing.
+ */
+async function warmUp(deps: ProcessorDeps): Promise<void> {
+  await deps.decider?.ready?.();
+  prepareMessageStatements(deps.db);
+  await deps.decider?.decide(WARM_UP, currentContext(deps)).catch(() => undefined);
+}
+
+/**
  * `countersign run`: drain, deliver, then wait (IDLE or a file watch) until mail arrives or the poll
  * interval passes, which reconciles anything IDLE missed. Any fault reconnects with backoff; the
  * daemon never exits on a transient fault. `--once` drains once and returns; it throws only when the
@@ -107,7 +121,7 @@ async function run(config: Config, deps: ProcessorDeps, opts: RunOptions): Promi
         // Ready means ready to decide: the worker loads its models while the mailbox connects, and the
         // first message to arrive is not the one that waits for it. Never a wait SIGTERM must sit out.
         const waited = new AbortController();
-        await Promise.race([deps.decider?.ready?.(), sleep(60_000, AbortSignal.any([opts.signal, waited.signal]))]);
+        await Promise.race([warmUp(deps), sleep(60_000, AbortSignal.any([opts.signal, waited.signal]))]);
         waited.abort();
         log.info('mailbox open; waiting for mail');
       }

@@ -105,6 +105,11 @@ const SQL = {
 /** The statements run for every message: each must find its rows through an index (test/db/per-message-plans.test.ts). */
 export const PER_MESSAGE_SQL: Readonly<Record<string, string>> = SQL;
 
+/** Prepares them ahead (the daemon at start-up), so the first message does not pay for it. */
+export function prepareMessageStatements(db: Db): void {
+  for (const sql of Object.values(SQL)) prepared(db, sql);
+}
+
 /**
  * Counts an attempt to decide the message at this location, before deciding it: a message whose
  * handling kills the whole process (native crash, out of memory, SIGKILL) is otherwise decided again

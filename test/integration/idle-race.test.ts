@@ -52,7 +52,7 @@ describe('no missed IDLE wake-ups', () => {
     expect(left.Race).toEqual([]);
     console.log(`second message handled ${latencyMs} ms after the MOVE was released`);
   });
-  it('says it is waiting for mail only once the decision worker is ready, so the first message never waits for it to load', async () => {
+  it('says it is waiting for mail only once the decision worker is ready and warmed up, recording nothing, so the first message never waits for it', async () => {
     const c = await imapClient(dovecot);
     await c.mailboxCreate('Ready');
     await c.logout();
@@ -63,6 +63,10 @@ describe('no missed IDLE wake-ups', () => {
       const out = d.output();
       expect(out.indexOf('decision worker ready')).toBeGreaterThan(-1);
       expect(out.indexOf('decision worker ready')).toBeLessThan(out.indexOf('waiting for mail'));
+      // The warm-up decided a message against the registry: it records nothing and counts no attempt.
+      expect(p.query('SELECT COUNT(*) AS n FROM messages')).toEqual([{ n: 0 }]);
+      expect(p.query('SELECT COUNT(*) AS n FROM message_attempts')).toEqual([{ n: 0 }]);
+      expect(p.query('SELECT COUNT(*) AS n FROM outbox')).toEqual([{ n: 0 }]);
     } finally {
       expect(await d.stop()).toBe(0);
     }

@@ -42,8 +42,6 @@ export interface Decider {
   decide(raw: Buffer, ctx: DecisionContext, signal?: AbortSignal): Promise<DecisionOutcome>;
   /** Gets ready ahead of the first message (the worker loads and warms up), where that costs time. */
   start?(): void;
-  /** Settles once deciding can begin without a wait (the worker loaded and warmed up, or failed to). */
-  ready?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -95,11 +95,6 @@ export class DecisionWorker implements Decider {
     this.worker ??= this.spawn();
   }
 
-  async ready(): Promise<void> {
-    this.start();
-    await this.worker?.ready;
-  }
-
   async close(): Promise<void> {
     await this.queue;
     await this.discard();

@@ -71,8 +71,8 @@ export function buildSource(config: Config, db: Db, logger: Logger, shadow: bool
  * The warm-up's decision is discarded: it counts no attempt and records nothing.
  */
 async function warmUp(deps: ProcessorDeps): Promise<void> {
-  await deps.decider?.ready?.();
   prepareMessageStatements(deps.db);
+  // decide() waits for the worker to be ready (started at runDaemon's top) before it decides.
   await deps.decider?.decide(WARM_UP, currentContext(deps)).catch(() => undefined);
 }
 

@@ -14,6 +14,7 @@ import { backoffMs } from './backoff.js';
 import type { Health, Metrics } from './metrics.js';
 import { releaseUsableHeld } from './release-held.js';
 import { renderOutboxMail, type OutboxRow } from './render-outbox-mail.js';
+import { prepared } from '../db/raw-client.js';
 
 export interface DeliverDeps {
   db: Db;
@@ -62,19 +63,18 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliverResult> {
   // At start and after every registry import: held mail whose keys are usable now goes out.
   await releaseUsableHeld(deps, now);
   batchFlagNotices(db, { from: deps.from, now });
-  const rows = db.$client.prepare(SELECT_DUE).all(now.toISOString()) as (OutboxRow & { attempts: number })[];
+  const rows = prepared(db, SELECT_DUE).all(now.toISOString()) as (OutboxRow & { attempts: number })[];
   if (rows.length === 0) return result;
   makeDurable(db);
   const hmac = deps.verp ? bounceHmac(db) : null;
   // Identifiers imported since start-up are masked in mail too (the scrubber learns them here).
   registerDbSecrets(db);
   // Staff notifications (no recipient: the registry's staff) count for every staff address.
-  const sentLastHour = db.$client.prepare(
-    "SELECT COUNT(*) AS n FROM outbox WHERE status = 'sent' AND sent_at > @since AND (recipient = @to OR (recipient IS NULL AND @to IN (SELECT address FROM staff)))",
+  const sentLastHour = prepared(db, "SELECT COUNT(*) AS n FROM outbox WHERE status = 'sent' AND sent_at > @since AND (recipient = @to OR (recipient IS NULL AND @to IN (SELECT address FROM staff)))",
   );
   const staffAtCap = (since: string) =>
-    (db.$client.prepare('SELECT address FROM staff').all() as { address: string }[]).some((s) => (sentLastHour.get({ to: s.address, since }) as { n: number }).n >= deps.maxPerRecipientHour);
-  const update = db.$client.prepare('UPDATE outbox SET status = @status, attempts = @attempts, next_attempt_at = @next, last_error = @error, sent_at = @sentAt WHERE id = @id');
+    (prepared(db, 'SELECT address FROM staff').all() as { address: string }[]).some((s) => (sentLastHour.get({ to: s.address, since }) as { n: number }).n >= deps.maxPerRecipientHour);
+  const update = prepared(db, 'UPDATE outbox SET status = @status, attempts = @attempts, next_attempt_at = @next, last_error = @error, sent_at = @sentAt WHERE id = @id');
   const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
   for (const row of rows) {
     // Loop safety: at most so many mails to one address per hour; the rest wait.

@@ -3,7 +3,7 @@ import type { Incoming, MailSource } from '../mailbox/mail-port.js';
 import { handleIncoming, type ProcessorDeps } from './message-processor.js';
 import { relieveMemory } from './memory-guard.js';
 import { shadowIncoming } from './shadow.js';
-import { dropDecision, startDecision, type PendingDecision } from './start-decision.js';
+import { queueDecision, type QueuedDecision } from './start-decision.js';
 
 const FLUSH_EVERY = 100;
 
@@ -13,6 +13,12 @@ export type DrainProgress = (done: number, total: number | undefined) => void;
 export interface DrainResult {
   handled: number;
   alreadyKnown: number;
+}
+
+/** The next message, fetched while this one is decided; `queued` is undefined until it has arrived. */
+interface Ahead {
+  next: Promise<IteratorResult<Incoming>>;
+  queued: QueuedDecision | null | undefined;
 }
 
 /** Above this size the next message is not fetched ahead: two large messages are never held at once. */
@@ -32,22 +38,28 @@ export async function drainMailbox(source: MailSource, deps: ProcessorDeps, opts
   if (opts.shadow) return drainShadow(source, deps, opts);
   const result: DrainResult = { handled: 0, alreadyKnown: 0 };
   const it = source.pending()[Symbol.asyncIterator]();
-  let ahead: { next: Promise<IteratorResult<Incoming>>; decision: Promise<PendingDecision | null> } | null = null;
+  let ahead: Ahead | null = null;
   try {
     let next = await it.next();
-    let pending = next.done ? null : startDecision(deps, next.value, opts.signal);
+    let pending = next.done ? null : queueDecision(deps, next.value, opts.signal);
+    pending?.begin();
     while (!next.done) {
       const inc = next.value;
-      const handling = handleIncoming(deps, inc, opts.signal, pending);
       if (inc.size <= LOOKAHEAD_MAX_BYTES) {
-        const following = it.next();
-        // The next decision starts once this message is recorded, never before: were the next message
-        // to kill the process while this one was decided but not yet recorded, this one would be
-        // decided again and charged another attempt each time, until it was recorded failed for a
-        // crash that was not its own (decision_attempts_exhausted). It overlaps this one's filing.
-        ahead = { next: following, decision: following.then((r) => (r.done ? null : startDecision(deps, r.value, opts.signal, handling))) };
-        // Settled (and any error rethrown) where it is awaited below.
-        ahead.decision.catch(() => undefined);
+        const a: Ahead = { next: it.next(), queued: undefined };
+        a.next.then((r) => (a.queued = r.done ? null : queueDecision(deps, r.value, opts.signal)), () => undefined);
+        ahead = a;
+      }
+      // The next decision starts once this message is recorded, never before: were the next message
+      // to kill the process while this one was decided but not yet recorded, this one would be
+      // decided again and charged another attempt each time, until it was recorded failed for a
+      // crash that was not its own (decision_attempts_exhausted). So its attempt is counted in this
+      // message's own commit (handleIncoming), and it is decided while this one is filed.
+      const a: Ahead | null = ahead;
+      const handling = handleIncoming(deps, inc, opts.signal, pending, a ? () => a.queued : undefined);
+      if (a) {
+        // Fetched only after this one was recorded (or nothing was recorded): started here instead.
+        Promise.all([handling, a.next]).then(([h]) => h && !opts.signal.aborted && a.queued?.begin(), () => undefined);
       }
       const h = await handling;
       // Stopped mid-decision: nothing recorded, so nothing to mark; the message is handled next start.
@@ -62,22 +74,22 @@ export async function drainMailbox(source: MailSource, deps: ProcessorDeps, opts
       }
       opts.onProgress?.(result.handled + result.alreadyKnown, source.pendingTotal);
       if (opts.signal.aborted) break;
-      if (ahead) {
-        next = await ahead.next;
-        pending = await ahead.decision;
+      if (a) {
+        next = await a.next;
+        pending = a.queued ?? null;
         ahead = null;
       } else {
         next = await it.next();
-        pending = next.done ? null : startDecision(deps, next.value, opts.signal);
+        pending = next.done ? null : queueDecision(deps, next.value, opts.signal);
       }
+      pending?.begin();
     }
   } finally {
     // Stopped with the next message fetched and perhaps decided: nothing of it is recorded, so its
     // attempt is taken back; it is handled at the next pass.
     if (ahead) {
-      const r = await ahead.next.catch(() => null);
-      const p = await ahead.decision.catch(() => null);
-      if (r && !r.done && p) await dropDecision(deps, r.value, p);
+      await ahead.next.catch(() => null);
+      await ahead.queued?.drop();
     }
     await it.return?.(undefined);
     const keys = await source.flush();

@@ -18,10 +18,11 @@ import type { Db } from '../db/open-db.js';
 import type { Logger } from '../logger.js';
 import { checkBounce, withBounce } from './check-bounce.js';
 import { decisionEvidence, type DecideDeps, type Decider, type MailFacts } from './decide-message.js';
-import { currentContext, deciderOf, dropDecision, startDecision, type PendingDecision } from './start-decision.js';
+import { currentContext, deciderOf, dropDecision, startDecision, type PendingDecision, type QueuedDecision } from './start-decision.js';
 import type { Metrics } from './metrics.js';
 
 import type { FolderKey, Incoming } from '../mailbox/mail-port.js';
+import { prepared } from '../db/raw-client.js';
 
 export interface ProcessorDeps extends DecideDeps {
   db: Db;
@@ -133,8 +134,12 @@ function staffReply(deps: ProcessorDeps, d: Decision, mail: MailFacts): Pick<Mes
  * and memory), and each attempt is counted first, so one that kills the whole process is recorded
  * failed after `decisionMaxAttempts` tries instead of being decided on every start. Returns null when
  * `signal` stopped the daemon mid-decision: nothing was recorded, the message is handled again later.
+ *
+ * `next` (the drain) is the message after this one, when it is fetched by the time this one is
+ * recorded: its attempt is counted in this message's commit and its decision starts right after,
+ * so the worker waits for nothing but the commit, and the two are never both counted undecided.
  */
-export async function handleIncoming(deps: ProcessorDeps, inc: Incoming, signal?: AbortSignal, pending?: PendingDecision | null): Promise<Handled | null> {
+export async function handleIncoming(deps: ProcessorDeps, inc: Incoming, signal?: AbortSignal, pending?: PendingDecision | null, next?: () => QueuedDecision | null | undefined): Promise<Handled | null> {
   const { db, logger } = deps;
   const started = process.hrtime.bigint();
   const known = findLocation(db, inc.loc.mailbox, inc.loc.key);
@@ -198,12 +203,21 @@ export async function handleIncoming(deps: ProcessorDeps, inc: Incoming, signal?
     }
   }
   crashPoint(deps, 'after_parse');
-  const rec = recordMessage(db, record!);
+  const following = next?.();
+  let rec;
+  try {
+    rec = recordMessage(db, record!, following ? () => following.count() : undefined);
+  } catch (e) {
+    following?.uncounted();
+    throw e;
+  }
   if (rec.eventSeq !== null) invalidateDecisionContext(db);
+  // Stopping: counted in this commit but never decided, it is taken back by the drain (drop).
+  if (!signal?.aborted) following?.begin();
   if (deps.metrics) {
     for (const r of rec.reasons.length ? rec.reasons.map((x) => x.code) : ['none']) deps.metrics.messages.inc({ outcome: rec.outcome, reason: r });
     if (rec.eventSeq !== null) {
-      const to = (db.$client.prepare('SELECT to_stage AS t FROM events WHERE seq = ?').get(rec.eventSeq) as { t: string | null } | undefined)?.t;
+      const to = (prepared(db, 'SELECT to_stage AS t FROM events WHERE seq = ?').get(rec.eventSeq) as { t: string | null } | undefined)?.t;
       if (to) deps.metrics.stageChanges.inc({ stage: to });
     }
     deps.metrics.latency.observe(Number(process.hrtime.bigint() - started) / 1e9);

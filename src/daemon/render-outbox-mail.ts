@@ -8,6 +8,7 @@ import { ECHO_LIMITS, echoHeaderValue } from '../core/client-echo.js';
 import { expiringKeyLines, KEY_WARN_DAYS } from '../core/key-expiry.js';
 import { staffFlagVars } from './staff-flag-vars.js';
 import { scrub } from '../secret-scrubber.js';
+import { prepared } from '../db/raw-client.js';
 
 export interface OutboxRow {
   id: number;
@@ -47,9 +48,7 @@ interface Facts {
 /** The facts behind an outgoing mail, read at send time: identifiers never sit in the outbox row. */
 function facts(db: Db, row: OutboxRow): Facts | null {
   if (row.integrationId === null) return null;
-  const r = db.$client
-    .prepare(
-      `SELECT a.id AS appId, a.name AS appName, c.name AS clientName, p.name AS partnerName, p.contact AS partnerContact,
+  const r = prepared(db, `SELECT a.id AS appId, a.name AS appName, c.name AS clientName, p.name AS partnerName, p.contact AS partnerContact,
               p.public_key_armored AS partnerKey, c.test_environment_ids AS testIds, c.production_environment_ids AS productionIds,
               e.at AS recordedAt, e.actor AS actor
        FROM integrations i JOIN apps a ON a.id = i.app_id JOIN clients c ON c.id = i.client_id JOIN partners p ON p.id = a.partner_id
@@ -62,7 +61,7 @@ function facts(db: Db, row: OutboxRow): Facts | null {
 }
 
 function staffAddresses(db: Db): string[] {
-  return (db.$client.prepare('SELECT address FROM staff ORDER BY address').all() as { address: string }[]).map((s) => s.address);
+  return (prepared(db, 'SELECT address FROM staff ORDER BY address').all() as { address: string }[]).map((s) => s.address);
 }
 
 /**
@@ -106,7 +105,7 @@ async function plainMail(deps: RenderDeps, row: OutboxRow, to: string[], subject
 
 /** The GA-ready notice's reference (its `ga_ready` flag), which a staff APPROVE reply answers. */
 function gaReference(db: Db, ctx: Record<string, unknown>): { token: string; expiresAt: string } {
-  const flag = db.$client.prepare('SELECT token, expires_at AS expiresAt FROM flags WHERE id = ?').get(Number(ctx.flagId ?? 0)) as { token: string; expiresAt: string } | undefined;
+  const flag = prepared(db, 'SELECT token, expires_at AS expiresAt FROM flags WHERE id = ?').get(Number(ctx.flagId ?? 0)) as { token: string; expiresAt: string } | undefined;
   return flag ?? { token: '', expiresAt: '' };
 }
 

@@ -2,6 +2,7 @@ import type { Db } from '../db/open-db.js';
 import { ECHO_LIMITS, echoHeaderValue, quoteClientText } from '../core/client-echo.js';
 import { explainReason, type Reason } from '../core/reasons.js';
 import { scrub } from '../secret-scrubber.js';
+import { prepared } from '../db/raw-client.js';
 
 const echo = (value: string | null | undefined, max: number): string => echoHeaderValue(value, max, scrub);
 
@@ -53,9 +54,7 @@ interface FlagFacts {
 
 /** Everything a staff notification says about one flag, in plain words; never an identifier. */
 export function staffFlagVars(db: Db, flagId: number) {
-  const f = db.$client
-    .prepare(
-      `SELECT f.id, f.token, f.kind, f.reasons, f.proposal, f.expires_at AS expiresAt, f.app_id AS appId, m.from_address AS fromAddress, m.subject, m.date,
+  const f = prepared(db, `SELECT f.id, f.token, f.kind, f.reasons, f.proposal, f.expires_at AS expiresAt, f.app_id AS appId, m.from_address AS fromAddress, m.subject, m.date,
               m.message_id AS messageId, m.decision, f.outbox_id AS outboxId, o.kind AS outKind, o.recipient AS outRecipient, a.name AS outApp, c.name AS outClient
        FROM flags f LEFT JOIN messages m ON m.id = f.message_row LEFT JOIN outbox o ON o.id = f.outbox_id
        LEFT JOIN integrations i ON i.id = o.integration_id LEFT JOIN apps a ON a.id = i.app_id LEFT JOIN clients c ON c.id = i.client_id
@@ -65,9 +64,9 @@ export function staffFlagVars(db: Db, flagId: number) {
   if (!f) return null;
   const proposal = f.proposal ? (JSON.parse(f.proposal) as { step?: string; appId?: string | null; clientId?: string | null }) : null;
   const names = (table: 'apps' | 'clients', id: string | null | undefined) =>
-    id ? ((db.$client.prepare(`SELECT name FROM ${table} WHERE id = ?`).get(id) as { name: string } | undefined)?.name ?? id) : null;
+    id ? ((prepared(db, `SELECT name FROM ${table} WHERE id = ?`).get(id) as { name: string } | undefined)?.name ?? id) : null;
   const partner = proposal?.appId
-    ? ((db.$client.prepare('SELECT p.name FROM apps a JOIN partners p ON p.id = a.partner_id WHERE a.id = ?').get(proposal.appId) as { name: string } | undefined)?.name ?? 'the partner')
+    ? ((prepared(db, 'SELECT p.name FROM apps a JOIN partners p ON p.id = a.partner_id WHERE a.id = ?').get(proposal.appId) as { name: string } | undefined)?.name ?? 'the partner')
     : 'the partner';
   const app = names('apps', proposal?.appId);
   const client = names('clients', proposal?.clientId);

@@ -12,6 +12,23 @@ export interface PendingDecision {
   result: Promise<Decided>;
 }
 
+/**
+ * A fetched message whose decision has not begun. Its attempt is counted first, then the decision
+ * starts; the drain counts it inside the transaction that records the message before it
+ * (handleIncoming), so that at no moment are two messages decided-but-unrecorded with attempts
+ * counted: a message that kills the process is always the only one charged for it.
+ */
+export interface QueuedDecision extends PendingDecision {
+  /** Counts the attempt in whatever transaction is open (once). */
+  count(): void;
+  /** That transaction rolled back: the count did not happen. */
+  uncounted(): void;
+  /** Counts the attempt if not yet done, and starts deciding (once). */
+  begin(): void;
+  /** Will not be recorded (the daemon stops): an attempt counted is taken back. */
+  drop(): Promise<void>;
+}
+
 /** What decisions read now: the registry and the integrations' stages (a cached snapshot, replaced when the database changes). */
 export function currentContext(deps: ProcessorDeps): DecisionContext {
   return cachedDecisionContext(deps.db, { ownAddresses: [deps.config.from], minConfidence: deps.config.minConfidence });
@@ -22,33 +39,73 @@ export function deciderOf(deps: ProcessorDeps) {
 }
 
 /**
- * Starts deciding a message once `after` (the handling of the message before it, up to its record)
- * has settled, so the worker decides it while the main thread files the one before.
- *
- * The attempt is counted only when this message's own decision starts, never while it waits: a
- * message that kills the process (crash tests, `decision_attempts_exhausted`) is the one being
- * decided, not the one queued behind it. Returns null for a message with nothing to decide (too
- * large, or already recorded: handleIncoming finishes those without a decision).
+ * Queues a message's decision without starting it. Returns null for a message with nothing to decide
+ * (too large, or already recorded: handleIncoming finishes those without a decision).
  */
-export function startDecision(deps: ProcessorDeps, inc: Incoming, signal: AbortSignal | undefined, after: Promise<unknown> = Promise.resolve()): PendingDecision | null {
+export function queueDecision(deps: ProcessorDeps, inc: Incoming, signal: AbortSignal | undefined): QueuedDecision | null {
   if (!inc.complete) return null;
   if (findLocation(deps.db, inc.loc.mailbox, inc.loc.key) || findRenumbered(deps.db, inc.loc, inc.sha256)) return null;
-  const result = after
-    .catch(() => undefined)
-    .then(async (): Promise<Decided> => {
-      const attempt = countAttempt(deps.db, inc.loc, deps.config.decisionMaxAttempts);
-      if (!attempt.ok) return { kind: 'exhausted', attempts: attempt.error.attempts };
-      const ctx = currentContext(deps);
-      const out = await deciderOf(deps).decide(inc.raw, ctx, signal);
-      // Stopping is not the message's fault: the attempt is taken back.
-      if (out.kind === 'abandoned') uncountAttempt(deps.db, inc.loc);
-      return { kind: 'outcome', out, ctx };
-    });
-  return { result };
+  let settle!: (d: Decided) => void;
+  let fail!: (e: unknown) => void;
+  const result = new Promise<Decided>((res, rej) => ((settle = res), (fail = rej)));
+  let attempt: ReturnType<typeof countAttempt> | null = null;
+  let begun = false;
+  const q: QueuedDecision = {
+    result,
+    count() {
+      attempt ??= countAttempt(deps.db, inc.loc, deps.config.decisionMaxAttempts);
+    },
+    uncounted() {
+      if (!begun) attempt = null;
+    },
+    begin() {
+      if (begun) return;
+      begun = true;
+      try {
+        q.count();
+        if (!attempt!.ok) return settle({ kind: 'exhausted', attempts: attempt!.error.attempts });
+        const ctx = currentContext(deps);
+        deciderOf(deps)
+          .decide(inc.raw, ctx, signal)
+          .then((out) => {
+            // Stopping is not the message's fault: the attempt is taken back.
+            if (out.kind === 'abandoned') uncountAttempt(deps.db, inc.loc);
+            settle({ kind: 'outcome', out, ctx });
+          }, fail);
+      } catch (e) {
+        fail(e);
+      }
+    },
+    async drop() {
+      if (!begun) {
+        if (attempt?.ok) uncountAttempt(deps.db, inc.loc);
+        attempt = null;
+        return;
+      }
+      const r = await result.catch(() => null);
+      if (r?.kind === 'outcome' && r.out.kind !== 'abandoned') uncountAttempt(deps.db, inc.loc);
+    },
+  };
+  result.catch(() => undefined);
+  return q;
+}
+
+/**
+ * Starts deciding a message once `after` has settled. The attempt is counted only when this
+ * message's own decision starts, never while it waits: a message that kills the process is the one
+ * being decided, not the one queued behind it.
+ */
+export function startDecision(deps: ProcessorDeps, inc: Incoming, signal: AbortSignal | undefined, after?: Promise<unknown>): PendingDecision | null {
+  const q = queueDecision(deps, inc, signal);
+  if (!q) return null;
+  if (after) void after.catch(() => undefined).then(() => q.begin());
+  else q.begin();
+  return q;
 }
 
 /** A decision that will not be recorded (the daemon stopped first): its attempt is taken back. */
 export async function dropDecision(deps: ProcessorDeps, inc: Incoming, pending: PendingDecision): Promise<void> {
+  if ('drop' in pending) return (pending as QueuedDecision).drop();
   const r = await pending.result.catch(() => null);
   if (r?.kind === 'outcome' && r.out.kind !== 'abandoned') uncountAttempt(deps.db, inc.loc);
 }

@@ -226,9 +226,10 @@ function queueClientFix(tx: Tx, m: MessageRecord, reasons: Reason[]): void {
 
 /**
  * Records one message with its outcome and every effect — stage change, event, outgoing mails,
- * flag, evidence — in one transaction. The server is told only after this returns.
+ * flag, evidence — in one transaction. The server is told only after this returns. `inSameCommit`
+ * runs last inside that transaction: the drain counts the next message's attempt there.
  */
-export function recordMessage(db: Db, m: MessageRecord): Recorded {
+export function recordMessage(db: Db, m: MessageRecord, inSameCommit?: () => void): Recorded {
   return db.transaction(
     (tx): Recorded => {
       let outcome: Outcome = m.outcome === 'apply' ? 'applied' : m.outcome;
@@ -313,6 +314,7 @@ export function recordMessage(db: Db, m: MessageRecord): Recorded {
           insertFlag(tx, { kind: 'bounce', messageRow: row.id, outboxId: o.id, reasons: [{ code: 'bounce_of_our_mail', messageId: o.messageId ?? '' }], now: m.now, ttlDays: m.flagTtlDays, mailFrom: m.mailFrom });
         }
       }
+      inSameCommit?.();
       return { messageRow: row.id, outcome, folder, eventSeq, reasons };
     },
     { behavior: 'immediate' },

@@ -28,6 +28,27 @@ function incoming(raw: string): Incoming {
   return { loc: { mailbox: 'test', key: `k${seq}` }, raw: buf, size: buf.length, sha256: createHash('sha256').update(buf).digest('hex'), complete: true };
 }
 
+/** Two ordinary notes from a client, each flagged or ignored: neither changes what decisions read. */
+const twoNotes = () => [
+  incoming(makeMail({ from: 'pm@riversidefm.org', subject: 'one', body: 'Thanks, we will review the test plan this week.' })),
+  incoming(makeMail({ from: 'pm@riversidefm.org', subject: 'two', body: 'Thanks again, we will review it with our IT lead.' })),
+];
+
+/** A mailbox holding these messages, in order; marking and filing do nothing. */
+function listSource(messages: Incoming[]): MailSource {
+  return {
+    mailbox: 'test',
+    open: async () => undefined,
+    async *pending() {
+      yield* messages;
+    },
+    mark: async () => undefined,
+    flush: async () => [],
+    waitForChange: async () => undefined,
+    close: async () => undefined,
+  };
+}
+
 const stageOf = (db: Db) => (db.$client.prepare("SELECT stage FROM integrations WHERE client_id = 'riverside'").get() as { stage: string }).stage;
 
 describe('deciding the next message while this one is recorded', () => {
@@ -89,10 +110,7 @@ describe('deciding the next message while this one is recorded', () => {
   it('starts the next decision only once this message is recorded, so a message that kills the process never costs the one before it an attempt', async () => {
     const db = await seededDb();
     const deps = depsFor(db);
-    const messages = [
-      incoming(makeMail({ from: 'pm@riversidefm.org', subject: 'one', body: 'Thanks, we will review the test plan this week.' })),
-      incoming(makeMail({ from: 'pm@riversidefm.org', subject: 'two', body: 'Thanks again, we will review it with our IT lead.' })),
-    ];
+    const messages = twoNotes();
     // For each decision started: how many messages were already recorded at that moment.
     const recordedWhenStarted: number[] = [];
     const watching: ProcessorDeps = {
@@ -105,20 +123,70 @@ describe('deciding the next message while this one is recorded', () => {
         close: async () => undefined,
       },
     };
-    const source: MailSource = {
-      mailbox: 'test',
-      open: async () => undefined,
-      async *pending() {
-        yield* messages;
-      },
-      mark: async () => undefined,
-      flush: async () => [],
-      waitForChange: async () => undefined,
-      close: async () => undefined,
-    };
+    const source = listSource(messages);
     expect(await drainMailbox(source, watching, { signal: new AbortController().signal, shadow: false })).toEqual({ handled: 2, alreadyKnown: 0 });
     // Decided but unrecorded when the second killed the process, the first would be decided again
     // on every start and charged an attempt each time.
     expect(recordedWhenStarted).toEqual([0, 1]);
+  });
+
+  it('counts the next message\'s attempt in the commit that records this one, so the worker waits for nothing else', async () => {
+    const db = await seededDb();
+    const deps = depsFor(db);
+    const messages = twoNotes();
+    // A transaction that counts the second message's attempt fails: were the count a commit of its
+    // own after the record, the first message would stay recorded. In one commit, neither lands.
+    db.$client.exec(`CREATE TRIGGER refuse_second BEFORE INSERT ON message_attempts WHEN NEW.key = '${messages[1]!.loc.key}' BEGIN SELECT RAISE(ABORT, 'refused'); END`);
+    const source = listSource(messages);
+    await expect(drainMailbox(source, deps, { signal: new AbortController().signal, shadow: false })).rejects.toThrow('refused');
+    expect(db.$client.prepare('SELECT COUNT(*) AS n FROM messages').get()).toEqual({ n: 0 });
+    // The first keeps the attempt its own decision counted; the second was never decided.
+    expect(db.$client.prepare('SELECT key, attempts FROM message_attempts ORDER BY key').all()).toEqual([{ key: messages[0]!.loc.key, attempts: 1 }]);
+
+    db.$client.exec('DROP TRIGGER refuse_second');
+    let startedWith: unknown[] = [];
+    const watching: ProcessorDeps = {
+      ...deps,
+      decider: {
+        decide: (raw, ctx) => {
+          startedWith.push(db.$client.prepare('SELECT key, attempts FROM message_attempts ORDER BY key').all());
+          return decideInProcess(raw, ctx, deps);
+        },
+        close: async () => undefined,
+      },
+    };
+    expect(await drainMailbox(source, watching, { signal: new AbortController().signal, shadow: false })).toEqual({ handled: 2, alreadyKnown: 0 });
+    // The second message's decision started with its attempt counted and the first's record (which
+    // clears the first's attempts) in place: one commit held both.
+    expect(startedWith).toEqual([[{ key: messages[0]!.loc.key, attempts: 2 }], [{ key: messages[1]!.loc.key, attempts: 1 }]]);
+    expect(db.$client.prepare('SELECT COUNT(*) AS n FROM message_attempts').get()).toEqual({ n: 0 });
+    startedWith = [];
+  });
+
+  it('takes back the attempt of a next message counted in the last commit when the drain stops before deciding it', async () => {
+    const db = await seededDb();
+    const deps = depsFor(db);
+    const messages = twoNotes();
+    const stop = new AbortController();
+    let decided = 0;
+    const stopping: ProcessorDeps = {
+      ...deps,
+      decider: {
+        decide: async (raw, ctx, signal) => {
+          decided++;
+          const out = await decideInProcess(raw, ctx, deps);
+          // Stopped while the first is decided: it is recorded, the second never decided.
+          stop.abort();
+          return signal?.aborted && decided > 1 ? ({ kind: 'abandoned' } as const) : out;
+        },
+        close: async () => undefined,
+      },
+    };
+    const source = listSource(messages);
+    expect(await drainMailbox(source, stopping, { signal: stop.signal, shadow: false })).toEqual({ handled: 1, alreadyKnown: 0 });
+    expect(db.$client.prepare('SELECT subject FROM messages').all()).toEqual([{ subject: 'one' }]);
+    // Counted with the first's record, never decided (the daemon was stopping), and taken back.
+    expect(decided).toBe(1);
+    expect(db.$client.prepare('SELECT key, attempts FROM message_attempts').all()).toEqual([{ key: messages[1]!.loc.key, attempts: 0 }]);
   });
 });

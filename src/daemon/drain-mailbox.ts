@@ -46,8 +46,12 @@ export async function drainMailbox(source: MailSource, deps: ProcessorDeps, opts
     while (!next.done) {
       const inc = next.value;
       if (inc.size <= LOOKAHEAD_MAX_BYTES) {
-        const a: Ahead = { next: it.next(), queued: undefined };
-        a.next.then((r) => (a.queued = r.done ? null : queueDecision(deps, r.value, opts.signal)), () => undefined);
+        const a: Ahead = { next: Promise.resolve({ done: true, value: undefined }), queued: undefined };
+        // Queued as it arrives; a failure here rejects `next`, which is awaited below (or in finally).
+        a.next = it.next().then((r) => {
+          a.queued = r.done ? null : queueDecision(deps, r.value, opts.signal);
+          return r;
+        });
         ahead = a;
       }
       // The next decision starts once this message is recorded, never before: were the next message

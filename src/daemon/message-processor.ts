@@ -203,7 +203,8 @@ export async function handleIncoming(deps: ProcessorDeps, inc: Incoming, signal?
     }
   }
   crashPoint(deps, 'after_parse');
-  const following = next?.();
+  // Stopping: the next message is not counted at all (the drain will not decide it).
+  const following = signal?.aborted ? undefined : next?.();
   let rec;
   try {
     rec = recordMessage(db, record!, following ? () => following.count() : undefined);
@@ -212,7 +213,7 @@ export async function handleIncoming(deps: ProcessorDeps, inc: Incoming, signal?
     throw e;
   }
   if (rec.eventSeq !== null) invalidateDecisionContext(db);
-  // Stopping: counted in this commit but never decided, it is taken back by the drain (drop).
+  // Stopped during the commit: counted but never decided, it is taken back by the drain (drop).
   if (!signal?.aborted) following?.begin();
   if (deps.metrics) {
     for (const r of rec.reasons.length ? rec.reasons.map((x) => x.code) : ['none']) deps.metrics.messages.inc({ outcome: rec.outcome, reason: r });

@@ -71,13 +71,17 @@ export function queueDecision(deps: ProcessorDeps, inc: Incoming, signal: AbortS
             // Stopping is not the message's fault: the attempt is taken back.
             if (out.kind === 'abandoned') uncountAttempt(deps.db, inc.loc);
             settle({ kind: 'outcome', out, ctx });
-          }, fail);
+          })
+          // A database error taking the attempt back settles the result too: never left pending.
+          .catch(fail);
       } catch (e) {
         fail(e);
       }
     },
     async drop() {
       if (!begun) {
+        // Never begins now; its result never settles, and nothing waits for it.
+        begun = true;
         if (attempt?.ok) uncountAttempt(deps.db, inc.loc);
         attempt = null;
         return;
@@ -90,16 +94,10 @@ export function queueDecision(deps: ProcessorDeps, inc: Incoming, signal: AbortS
   return q;
 }
 
-/**
- * Starts deciding a message once `after` has settled. The attempt is counted only when this
- * message's own decision starts, never while it waits: a message that kills the process is the one
- * being decided, not the one queued behind it.
- */
-export function startDecision(deps: ProcessorDeps, inc: Incoming, signal: AbortSignal | undefined, after?: Promise<unknown>): PendingDecision | null {
+/** Counts the attempt and starts deciding a message now. */
+export function startDecision(deps: ProcessorDeps, inc: Incoming, signal: AbortSignal | undefined): PendingDecision | null {
   const q = queueDecision(deps, inc, signal);
-  if (!q) return null;
-  if (after) void after.catch(() => undefined).then(() => q.begin());
-  else q.begin();
+  q?.begin();
   return q;
 }
 

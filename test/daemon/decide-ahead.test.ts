@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Db } from '../../src/db/open-db.js';
 import { decideInProcess, type DecideDeps } from '../../src/daemon/decide-message.js';
 import { handleIncoming, type ProcessorDeps } from '../../src/daemon/message-processor.js';
-import { currentContext, dropDecision, startDecision } from '../../src/daemon/start-decision.js';
+import { currentContext, dropDecision, queueDecision, startDecision } from '../../src/daemon/start-decision.js';
 import { createLogger } from '../../src/logger.js';
 import type { Incoming, MailSource } from '../../src/mailbox/mail-port.js';
 import { drainMailbox } from '../../src/daemon/drain-mailbox.js';
@@ -92,21 +92,42 @@ describe('deciding the next message while this one is recorded', () => {
     expect(attempts()).toBe(0);
   });
 
-  it('the next decision starts only when the one before it has settled, so only the message being decided counts an attempt', async () => {
+  it('a queued decision counts no attempt until it begins, and one dropped before it began never begins', async () => {
     const db = await seededDb();
     const deps = depsFor(db);
-    const first = incoming(makeMail({ from: 'pm@riversidefm.org', body: PRODUCTION_APPROVAL }));
-    const second = incoming(makeMail({ from: 'pm@riversidefm.org', body: GA_SIGNOFF }));
-    let release!: () => void;
-    const before = new Promise<void>((r) => (release = r));
-    const pending = startDecision(deps, second, undefined, before)!;
+    const inc = incoming(makeMail({ from: 'pm@riversidefm.org', body: GA_SIGNOFF }));
+    let decided = 0;
+    const counting: ProcessorDeps = { ...deps, decider: { decide: (raw, ctx) => (decided++, decideInProcess(raw, ctx, deps)), close: async () => undefined } };
+    const attempts = () => db.$client.prepare('SELECT attempts FROM message_attempts WHERE key = ?').get(inc.loc.key);
+    const queued = queueDecision(counting, inc, undefined)!;
+    expect(attempts()).toBeUndefined();
+    queued.begin();
+    expect(attempts()).toEqual({ attempts: 1 });
+    expect((await queued.result).kind).toBe('outcome');
+    expect(decided).toBe(1);
+
+    // Counted (as in the record of the message before it), then dropped before it began.
+    const dropped = queueDecision(counting, inc, undefined)!;
+    dropped.count();
+    expect(attempts()).toEqual({ attempts: 2 });
+    await dropped.drop();
+    expect(attempts()).toEqual({ attempts: 1 });
+    dropped.begin();
     await new Promise((r) => setTimeout(r, 20));
-    expect(db.$client.prepare('SELECT COUNT(*) AS n FROM message_attempts WHERE key = ?').get(second.loc.key)).toEqual({ n: 0 });
-    release();
-    expect((await pending.result).kind).toBe('outcome');
-    expect(db.$client.prepare('SELECT attempts FROM message_attempts WHERE key = ?').get(second.loc.key)).toEqual({ attempts: 1 });
-    expect(first.loc.key).not.toBe(second.loc.key);
+    expect(decided).toBe(1);
+    expect(attempts()).toEqual({ attempts: 1 });
   });
+
+  it('a decision whose attempt cannot be taken back (a database error) settles as an error, never hangs', async () => {
+    const db = await seededDb();
+    const deps = depsFor(db);
+    const inc = incoming(makeMail({ from: 'pm@riversidefm.org', body: GA_SIGNOFF }));
+    db.$client.exec("CREATE TRIGGER refuse_uncount BEFORE UPDATE ON message_attempts BEGIN SELECT RAISE(ABORT, 'refused'); END");
+    const stopping: ProcessorDeps = { ...deps, decider: { decide: async () => ({ kind: 'abandoned' }) as const, close: async () => undefined } };
+    const pending = startDecision(stopping, inc, undefined)!;
+    await expect(pending.result).rejects.toThrow('refused');
+  });
+
   it('starts the next decision only once this message is recorded, so a message that kills the process never costs the one before it an attempt', async () => {
     const db = await seededDb();
     const deps = depsFor(db);
@@ -163,7 +184,7 @@ describe('deciding the next message while this one is recorded', () => {
     startedWith = [];
   });
 
-  it('takes back the attempt of a next message counted in the last commit when the drain stops before deciding it', async () => {
+  it('counts no attempt for the next message when the daemon is stopping as this one is recorded', async () => {
     const db = await seededDb();
     const deps = depsFor(db);
     const messages = twoNotes();
@@ -185,8 +206,8 @@ describe('deciding the next message while this one is recorded', () => {
     const source = listSource(messages);
     expect(await drainMailbox(source, stopping, { signal: stop.signal, shadow: false })).toEqual({ handled: 1, alreadyKnown: 0 });
     expect(db.$client.prepare('SELECT subject FROM messages').all()).toEqual([{ subject: 'one' }]);
-    // Counted with the first's record, never decided (the daemon was stopping), and taken back.
+    // Stopping when the first was recorded: the second was neither counted nor decided.
     expect(decided).toBe(1);
-    expect(db.$client.prepare('SELECT key, attempts FROM message_attempts').all()).toEqual([{ key: messages[1]!.loc.key, attempts: 0 }]);
+    expect(db.$client.prepare('SELECT key, attempts FROM message_attempts').all()).toEqual([]);
   });
 });

@@ -76,13 +76,6 @@ const MBOX_LINE_ALLOWANCE = 4096;
  */
 const WORKER_SEMI_SPACE_MB = 8;
 
-let widened = false;
-function widenWorkerYoungGeneration(): void {
-  if (widened) return;
-  widened = true;
-  setFlagsFromString(`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`);
-}
-
 const describeExit = (code: number) => `the decision worker exited with code ${code}`;
 
 /**
@@ -122,7 +115,7 @@ export class DecisionWorker implements Decider {
   }
 
   private spawn(): Running {
-    widenWorkerYoungGeneration();
+    setFlagsFromString(`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`);
     const w = new Worker(workerEntry(), {
       workerData: this.opts.init,
       // Young generation: see WORKER_SEMI_SPACE_MB.

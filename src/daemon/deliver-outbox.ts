@@ -70,7 +70,9 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliverResult> {
   // Identifiers imported since start-up are masked in mail too (the scrubber learns them here).
   registerDbSecrets(db);
   // Staff notifications (no recipient: the registry's staff) count for every staff address.
-  const sentLastHour = prepared(db, "SELECT COUNT(*) AS n FROM outbox WHERE status = 'sent' AND sent_at > @since AND (recipient = @to OR (recipient IS NULL AND @to IN (SELECT address FROM staff)))",
+  const sentLastHour = prepared(
+    db,
+    "SELECT COUNT(*) AS n FROM outbox WHERE status = 'sent' AND sent_at > @since AND (recipient = @to OR (recipient IS NULL AND @to IN (SELECT address FROM staff)))",
   );
   const staffAtCap = (since: string) =>
     (prepared(db, 'SELECT address FROM staff').all() as { address: string }[]).some((s) => (sentLastHour.get({ to: s.address, since }) as { n: number }).n >= deps.maxPerRecipientHour);

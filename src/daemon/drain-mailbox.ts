@@ -21,6 +21,18 @@ interface Ahead {
   queued: QueuedDecision | null | undefined;
 }
 
+/** Fetches the next message and queues its decision as it arrives; a failure there rejects `next`, which the drain awaits. */
+function fetchAhead(it: AsyncIterator<Incoming>, deps: ProcessorDeps, signal: AbortSignal): Ahead {
+  const a: Ahead = {
+    next: it.next().then((r) => {
+      a.queued = r.done ? null : queueDecision(deps, r.value, signal);
+      return r;
+    }),
+    queued: undefined,
+  };
+  return a;
+}
+
 /** Above this size the next message is not fetched ahead: two large messages are never held at once. */
 const LOOKAHEAD_MAX_BYTES = 1024 * 1024;
 
@@ -45,21 +57,12 @@ export async function drainMailbox(source: MailSource, deps: ProcessorDeps, opts
     pending?.begin();
     while (!next.done) {
       const inc = next.value;
-      if (inc.size <= LOOKAHEAD_MAX_BYTES) {
-        const a: Ahead = { next: Promise.resolve({ done: true, value: undefined }), queued: undefined };
-        // Queued as it arrives; a failure here rejects `next`, which is awaited below (or in finally).
-        a.next = it.next().then((r) => {
-          a.queued = r.done ? null : queueDecision(deps, r.value, opts.signal);
-          return r;
-        });
-        ahead = a;
-      }
+      const a = (ahead = inc.size <= LOOKAHEAD_MAX_BYTES ? fetchAhead(it, deps, opts.signal) : null);
       // The next decision starts once this message is recorded, never before: were the next message
       // to kill the process while this one was decided but not yet recorded, this one would be
       // decided again and charged another attempt each time, until it was recorded failed for a
       // crash that was not its own (decision_attempts_exhausted). So its attempt is counted in this
       // message's own commit (handleIncoming), and it is decided while this one is filed.
-      const a: Ahead | null = ahead;
       const handling = handleIncoming(deps, inc, opts.signal, pending, a ? () => a.queued : undefined);
       if (a) {
         // Fetched only after this one was recorded (or nothing was recorded): started here instead.

@@ -213,8 +213,7 @@ export async function handleIncoming(deps: ProcessorDeps, inc: Incoming, signal?
     throw e;
   }
   if (rec.eventSeq !== null) invalidateDecisionContext(db);
-  // Stopped during the commit: counted but never decided, it is taken back by the drain (drop).
-  if (!signal?.aborted) following?.begin();
+  following?.begin();
   if (deps.metrics) {
     for (const r of rec.reasons.length ? rec.reasons.map((x) => x.code) : ['none']) deps.metrics.messages.inc({ outcome: rec.outcome, reason: r });
     if (rec.eventSeq !== null) {

@@ -86,8 +86,7 @@ export function queueDecision(deps: ProcessorDeps, inc: Incoming, signal: AbortS
         attempt = null;
         return;
       }
-      const r = await result.catch(() => null);
-      if (r?.kind === 'outcome' && r.out.kind !== 'abandoned') uncountAttempt(deps.db, inc.loc);
+      await takeBackIfDecided(deps, inc, result);
     },
   };
   result.catch(() => undefined);
@@ -104,6 +103,11 @@ export function startDecision(deps: ProcessorDeps, inc: Incoming, signal: AbortS
 /** A decision that will not be recorded (the daemon stopped first): its attempt is taken back. */
 export async function dropDecision(deps: ProcessorDeps, inc: Incoming, pending: PendingDecision): Promise<void> {
   if ('drop' in pending) return (pending as QueuedDecision).drop();
-  const r = await pending.result.catch(() => null);
+  await takeBackIfDecided(deps, inc, pending.result);
+}
+
+/** A decision that ran is taken back once it settles (an abandoned one already was; an exhausted one counted none). */
+async function takeBackIfDecided(deps: ProcessorDeps, inc: Incoming, result: Promise<Decided>): Promise<void> {
+  const r = await result.catch(() => null);
   if (r?.kind === 'outcome' && r.out.kind !== 'abandoned') uncountAttempt(deps.db, inc.loc);
 }

@@ -1,7 +1,11 @@
 /**
  * `npm run bench` (not a test): measures, in one run against a throwaway Dovecot,
  * - backlog throughput of `countersign run --once`, and the floor (imapflow fetch + mailparser parse
- *   of the same messages, nothing else) with their ratio;
+ *   of the same messages, nothing else) with their ratio; and the ceiling of that ratio: the same
+ *   messages decided by the decision worker alone, one at a time, as the daemon decides them
+ *   (`decide_only_per_s`, `ratio_ceiling`: decision-ceiling.ts), and `run --once`'s CPU time per
+ *   message over all its threads with the ratio it would reach spread perfectly over the machine's
+ *   cores (`cpu_ms_per_message`, `ratio_ceiling_cpu`): two bounds no scheduling can beat;
  * - IDLE latency from APPEND to the outcome's commit (p50/p99) of a running daemon, the appends it
  *   did not handle within 2 s (`idle_missed`), and the floor: a bare imapflow client's IDLE, from
  *   APPEND to its EXISTS, against the same Dovecot in the same run (`idle_floor_p99_ms`);
@@ -16,7 +20,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -40,6 +44,7 @@ import { importRegistry } from '../../src/registry/import-registry.js';
 import { loadRegistry } from '../../src/registry/load-registry.js';
 import { startDovecot, type Dovecot } from '../../test/helpers/dovecot.js';
 import { benchMessage } from './bench-mail.js';
+import { decisionCeilingPhase } from './decision-ceiling.js';
 import { worstCasePhase, type WorstCaseResult } from './worst-case.js';
 
 const args = process.argv.slice(2);
@@ -50,6 +55,7 @@ const worstOnly = args.includes('--worst-case-only');
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = `${ROOT}scripts/countersign.js`;
 const AUTHSERV = 'mx.partners.example';
+const cores = availableParallelism();
 const say = (s: string) => {
   if (!json) process.stderr.write(`${s}\n`);
 };
@@ -71,9 +77,17 @@ async function append(d: Dovecot, mailbox: string, raws: string[]): Promise<void
 /** Every child the bench starts, killed in `finally` if still running: none is ever left orphaned. */
 const children: ChildProcess[] = [];
 
-/** Runs the real binary, sampling its peak RSS (VmHWM) from /proc while it runs. */
-function runBinary(args: string[], env: Record<string, string>): Promise<{ ms: number; peakRssMb: number; code: number | null; stderr: string }> {
+/** CPU time of this process's children that have exited and been reaped (cutime + cstime, /proc/self/stat), in ms. */
+function childrenCpuMs(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[13]) + Number(f[14])) * 1000) / 100;
+}
+
+/** Runs the real binary, sampling its peak RSS (VmHWM) from /proc while it runs; `cpuMs` is its CPU time, all threads. */
+function runBinary(args: string[], env: Record<string, string>): Promise<{ ms: number; cpuMs: number; peakRssMb: number; code: number | null; stderr: string }> {
   return new Promise((resolve) => {
+    const cpu0 = childrenCpuMs();
     const started = performance.now();
     // Started as `npx countersign` starts it: through its #! line, with the node flags it sets.
     const child = spawn(BIN, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -93,7 +107,7 @@ function runBinary(args: string[], env: Record<string, string>): Promise<{ ms: n
     const timer = setInterval(sample, 20);
     child.on('exit', (code) => {
       clearInterval(timer);
-      resolve({ ms: performance.now() - started, peakRssMb: Math.round(peak), code, stderr });
+      resolve({ ms: performance.now() - started, cpuMs: childrenCpuMs() - cpu0, peakRssMb: Math.round(peak), code, stderr });
     });
   });
 }
@@ -171,6 +185,9 @@ async function main(): Promise<void> {
     const floorMs = performance.now() - t0;
     await c.logout();
     const floor = (parsed / floorMs) * 1000;
+
+    say('ceiling: the same messages decided alone, one at a time, in the decision worker…');
+    const ceiling = await decisionCeilingPhase(raws, dbPath, env);
 
     say('countersign run --once over the backlog…');
     const run = await runBinary(['run', '--once'], { ...env, COUNTERSIGN_IMAP_URL: d.url('Backlog') });
@@ -294,6 +311,10 @@ async function main(): Promise<void> {
       throughput_per_s: Math.round(throughput),
       floor_per_s: Math.round(floor),
       ratio: Math.round((throughput / floor) * 100) / 100,
+      ...ceiling,
+      ratio_ceiling: Math.round((ceiling.decide_only_per_s / floor) * 100) / 100,
+      cpu_ms_per_message: Math.round((run.cpuMs / handled) * 100) / 100,
+      ratio_ceiling_cpu: Math.round((throughput / floor) * (run.ms / (run.cpuMs / cores)) * 100) / 100,
       idle_p50_ms: pct(latencies, 50),
       idle_p99_ms: pct(latencies, 99),
       idle_missed: idleMissed,
@@ -315,6 +336,8 @@ async function main(): Promise<void> {
           `throughput     ${result.throughput_per_s} msg/s (run --once, process start included)`,
           `floor          ${result.floor_per_s} msg/s (imapflow fetch + mailparser parse)`,
           `ratio          ${result.ratio}  (target >= 0.8: ${ok(result.ratio >= 0.8)})`,
+          `CPU            ${result.cpu_ms_per_message} ms per message (run --once, all threads); spread perfectly over ${cores} cores, the ratio would be ${result.ratio_ceiling_cpu}`,
+          `ceiling        ${result.decide_only_per_s} msg/s (${result.decide_only_warm_per_s} warm): the decision worker alone, one message at a time; over the floor ${result.ratio_ceiling}, the most \`run --once\` can reach`,
           `IDLE latency   p50 ${result.idle_p50_ms} ms, p99 ${result.idle_p99_ms} ms, missed ${result.idle_missed} of 60  (targets: none missed: ${ok(result.idle_missed === 0)}; p99 within 50 ms of the floor: ${ok(result.idle_p99_ms <= result.idle_floor_p99_ms + 50)})`,
           `IDLE floor     p50 ${result.idle_floor_p50_ms} ms, p99 ${result.idle_floor_p99_ms} ms, missed ${result.idle_floor_missed} of 60 (a bare imapflow client: APPEND to EXISTS)`,
           `outbox         ${result.mails_per_s} mails/s over one pooled SMTP connection  (target >= 100: ${ok(result.mails_per_s >= 100)})`,

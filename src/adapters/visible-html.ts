@@ -27,19 +27,57 @@ interface State {
   background: Rgb;
   quote: number;
   pre: boolean;
+  /** The control that ends this element's reordered run (PDF or PDI, see RLO), or null. */
+  dirEnd: string | null;
 }
 
-/** Hidden selectors declared in `<style>`: `.class`, `tag.class` and `#id` rules with hiding declarations. */
-function hiddenSelectors(css: string, into: Set<string>): void {
+// Markup that shows text in another order than it is written goes into the text as the Unicode
+// controls that do the same (UAX #9), so the decision sees what a reader sees: `<bdo dir="rtl">` or
+// CSS `unicode-bidi: bidi-override` reverses the letters themselves (RLO ... PDF: "ton" shows "not");
+// `dir="rtl"` or `direction: rtl` runs the element right to left, and a reversed flex layout or a flex
+// `order` moves its parts (RLI ... PDI). The decision flags either (reordered_text); no mail a person
+// writes in Outlook, Gmail or on a phone in a left-to-right language holds any of them.
+const RLO = '\u202E';
+const PDF = '\u202C';
+const RLI = '\u2067';
+const PDI = '\u2069';
+
+/** RLO when these declarations reverse an element's letters, RLI when they reorder it otherwise, else null. */
+function reorderOf(style: Map<string, string>, name: string, dir: string | undefined): string | null {
+  const rtl = dir?.trim().toLowerCase() === 'rtl' || style.get('direction') === 'rtl';
+  if (rtl) return name === 'bdo' || (style.get('unicode-bidi') ?? '').includes('override') ? RLO : RLI;
+  const flex = `${style.get('flex-direction') ?? ''} ${style.get('flex-flow') ?? ''}`;
+  const order = style.get('order');
+  return flex.includes('reverse') || (order !== undefined && order !== '0') ? RLI : null;
+}
+
+/**
+ * Reads `<style>`: the selectors whose rules hide their text, and those whose rules reorder it (with
+ * the control that does the same), for `.class`, `tag.class` and `#id` rules. Returns true when a rule
+ * reorders text through a selector of another kind (`span`, `p > b`): its elements are not known, so
+ * the whole text counts as reordered.
+ */
+function styleSelectors(css: string, hidden: Set<string>, reorder: Map<string, string>): boolean {
+  let elsewhere = false;
   for (const rule of css.slice(0, 200_000).split('}')) {
     const open = rule.indexOf('{');
     if (open < 0) continue;
-    if (!isHiddenStyle(parseStyle(rule.slice(open + 1)))) continue;
+    const style = parseStyle(rule.slice(open + 1));
+    const hides = isHiddenStyle(style);
+    const reorders = reorderOf(style, '', undefined);
+    if (!hides && !reorders) continue;
     for (const sel of rule.slice(0, open).split(',')) {
       const m = /(?:^|\s|[a-z0-9])([.#][\w-]+)\s*$/i.exec(sel.trim());
-      if (m) into.add(m[1]!.toLowerCase());
+      if (!m) {
+        if (reorders) elsewhere = true;
+        continue;
+      }
+      const key = m[1]!.toLowerCase();
+      if (hides) hidden.add(key);
+      if (reorders) reorder.set(key, reorders);
     }
   }
+  return elsewhere;
 }
 
 /** Nesting no mail client or person produces; beyond it the markup is cut (and the mail flagged). */
@@ -73,16 +111,19 @@ export function visibleHtml(input: string): VisibleHtml {
   const cut = tooDeepAt(input);
   const html = cut >= 0 ? input.slice(0, cut) : input;
   const hiddenSel = new Set<string>();
+  const reorderSel = new Map<string, string>();
+  let reorderedAnywhere = false;
   // <style> blocks usually come first (in <head>); a quick pre-scan catches them wherever they are.
-  for (const m of html.slice(0, 2_000_000).matchAll(/<style[^>]{0,200}>([^<]{0,200000})<\/style>/gi)) hiddenSelectors(m[1]!, hiddenSel);
+  for (const m of html.slice(0, 2_000_000).matchAll(/<style[^>]{0,200}>([^<]{0,200000})<\/style>/gi)) reorderedAnywhere = styleSelectors(m[1]!, hiddenSel, reorderSel) || reorderedAnywhere;
 
   const lines: string[] = [];
   const hiddenParts: string[] = [];
   let hiddenLen = 0;
-  let line = '';
+  // Reordering whose elements are not known: marked where the text starts.
+  let line = reorderedAnywhere ? RLI + PDI : '';
   let size = 0;
   let truncated = cut >= 0;
-  const stack: State[] = [{ hidden: false, skip: false, color: null, background: WHITE, quote: 0, pre: false }];
+  const stack: State[] = [{ hidden: false, skip: false, color: null, background: WHITE, quote: 0, pre: false, dirEnd: null }];
   let depth = 0;
   const top = () => stack[stack.length - 1]!;
   const flush = (blank: boolean) => {
@@ -115,13 +156,18 @@ export function visibleHtml(input: string): VisibleHtml {
           classes.some((c) => hiddenSel.has(`.${c}`)) ||
           (attribs['id'] !== undefined && hiddenSel.has(`#${attribs['id'].toLowerCase()}`)) ||
           (color !== null && tooClose(color, background));
+        const skip = parent.skip || SKIP.has(name);
+        const reorder = reorderOf(style, name, attribs['dir']) ?? classes.map((c) => reorderSel.get(`.${c}`)).find((r) => r !== undefined) ?? (attribs['id'] !== undefined ? reorderSel.get(`#${attribs['id'].toLowerCase()}`) : undefined) ?? null;
+        const dirEnd = reorder !== null && !hidden && !skip ? (reorder === RLO ? PDF : PDI) : null;
+        if (dirEnd !== null) line += reorder;
         stack.push({
           hidden,
-          skip: parent.skip || SKIP.has(name),
+          skip,
           color,
           background,
           quote: parent.quote + (name === 'blockquote' ? 1 : 0),
           pre: parent.pre || name === 'pre',
+          dirEnd,
         });
       },
       ontext(raw) {
@@ -150,6 +196,8 @@ export function visibleHtml(input: string): VisibleHtml {
       },
       onclosetag(name) {
         if (VOID.has(name)) return;
+        // The element's right-to-left run ends with it (its stack entry is on top unless nested past MAX_DEPTH).
+        if (depth <= MAX_DEPTH && stack.length > 1) line += top().dirEnd ?? '';
         if (BLOCK.has(name)) flush(name === 'p' || name === 'div' || name === 'blockquote' || name === 'table');
         if (depth <= MAX_DEPTH && stack.length > 1) stack.pop();
         depth--;

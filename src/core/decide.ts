@@ -169,7 +169,7 @@ export function decide(mail: InboundMail, auth: AuthEvidence | null, ctx: Decisi
 }
 
 /** Reasons that already say why the wording is not enough; a low confidence would only repeat them. */
-const WORDING: ReadonlySet<Reason['code']> = new Set(['blocked', 'hold_elsewhere', 'multiple_intents', 'beta_consent_incomplete', 'parts_disagree', 'hidden_text', 'language_unsupported', 'language_mixed', 'text_too_long', 'calendar_invitation', 'mixed_script', 'invisible_characters']);
+const WORDING: ReadonlySet<Reason['code']> = new Set(['blocked', 'hold_elsewhere', 'multiple_intents', 'beta_consent_incomplete', 'parts_disagree', 'hidden_text', 'language_unsupported', 'language_mixed', 'text_too_long', 'calendar_invitation', 'mixed_script', 'invisible_characters', 'reordered_text']);
 const SUPPORTED = new Set(['en', 'es', 'fr', 'de']);
 
 interface MailReading {
@@ -205,6 +205,8 @@ function readMail(mail: InboundMail, deps: DecisionDeps): MailReading {
   if (mixed) reasons.push({ code: 'mixed_script', word: mixed });
   const invisible = primary.invisible ?? plain?.invisible ?? null;
   if (invisible) reasons.push({ code: 'invisible_characters', around: invisible });
+  const reordered = primary.reordered ?? plain?.reordered ?? null;
+  if (reordered) reasons.push({ code: 'reordered_text', around: reordered });
   const language = judgeLanguage(primary, deps.detectLanguage, reasons);
   return { primary, reasons, language };
 }

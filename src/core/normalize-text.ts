@@ -46,6 +46,25 @@ export function invisibleInWord(text: string): string | null {
     .trim();
 }
 
+// What can make a reader see words in another order than they are written (Unicode's bidi
+// algorithm, UAX #9): a right-to-left letter (Hebrew, Arabic, Syriac, Thaana, N'Ko and the other
+// right-to-left scripts) or a control that runs text right to left: RLM U+200F, RLE U+202B, RLO
+// U+202E, RLI U+2067 (ALM U+061C is among the Arabic letters' range). "does \u202Eton\u202C approve"
+// shows "does not approve". Text with none of them cannot be reordered: all its letters run left to
+// right, and so does every paragraph, whatever LRE/PDF or LRI/PDI phones put around phone numbers.
+const RIGHT_TO_LEFT = /[\u200F\u202B\u202E\u2067\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFC\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}]/u;
+
+/** Where the text first holds a right-to-left letter or control, with twelve characters of context (controls shown as `·`), or null. */
+export function rightToLeftAround(text: string): string | null {
+  const m = RIGHT_TO_LEFT.exec(text);
+  if (!m) return null;
+  return text
+    .slice(Math.max(0, m.index - 12), m.index + m[0].length + 12)
+    .replace(INVISIBLE, '·')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 const LATIN = /\p{Script=Latin}/u;
 const LOOKALIKE_SCRIPT = /[\p{Script=Cyrillic}\p{Script=Greek}]/u;
 const WORDS = /[\p{L}\p{M}]{2,}/gu;

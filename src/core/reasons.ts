@@ -33,6 +33,7 @@ export type Reason =
   | { code: 'calendar_invitation' }
   | { code: 'mixed_script'; word: string }
   | { code: 'invisible_characters'; around: string }
+  | { code: 'reordered_text'; around: string }
   | { code: 'language_unsupported'; language: string }
   | { code: 'language_mixed'; languages: string[] }
   | { code: 'text_too_long'; length: number; limit: number }
@@ -172,6 +173,8 @@ export function explainReason(r: Reason): string {
       return `The word "${r.word}" mixes Latin letters with look-alike Cyrillic or Greek ones.`;
     case 'invisible_characters':
       return `Invisible characters sit inside a word ("${r.around}"): a reader sees the word whole, a filter does not; nobody types these.`;
+    case 'reordered_text':
+      return `A mail program may show the words near "${clip(r.around, 80)}" in another order than they are written (right-to-left letters, direction controls, or HTML that reverses its text): a reversed "ton" reads "not"; staff must read it.`;
     case 'language_unsupported':
       return `The mail is written in a language Countersign does not decide in (${r.language}); staff must read it.`;
     case 'language_mixed':

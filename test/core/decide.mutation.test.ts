@@ -488,6 +488,19 @@ describe('decide: what a reader sees', () => {
     expect(d.reasons).toContainEqual({ code: 'mixed_script', word: '\u0430pprove' });
   });
 
+  it('flags a production approval whose "not" a right-to-left override shows reversed as "ton"', () => {
+    const d = run(mail({ text: 'We do \u202Eton\u202C approve Acme Scheduler for production.' }));
+    expect(d.classification.intent).toBe('production_approval');
+    expect(d.action).toBe('flag');
+    expect(d.reasons).toEqual([{ code: 'reordered_text', around: 'We do ·ton· approve' }]);
+  });
+
+  it('flags right-to-left text in the plain part when the HTML part is clean', () => {
+    const d = run(mail({ text: 'We do \u2067ton\u2069 approve Acme Scheduler for production.', htmlText: APPROVAL }));
+    expect(d.action).toBe('flag');
+    expect(d.reasons).toContainEqual({ code: 'reordered_text', around: 'We do ·ton· approve' });
+  });
+
   it('flags an invisible character inside a word', () => {
     const d = run(mail({ text: 'We app\u200Brove Acme Scheduler for production.' }));
     expect(d.action).toBe('flag');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldWord, invisibleInWord, mixedScriptWord, normalizeText } from '../../src/core/normalize-text.js';
+import { foldWord, invisibleInWord, mixedScriptWord, normalizeText, rightToLeftAround } from '../../src/core/normalize-text.js';
 
 describe('normalizeText', () => {
   it('folds full-width letters (NFKC) and removes every invisible character', () => {
@@ -50,6 +50,37 @@ describe('invisibleInWord', () => {
 
   it('collapses whitespace in the context shown', () => {
     expect(invisibleInWord('x\n\n  ap\u200Bproved')).toBe('x ap·proved');
+  });
+});
+
+describe('rightToLeftAround', () => {
+  it('shows where a right-to-left override turns "ton" into "not", with twelve characters of context', () => {
+    expect(rightToLeftAround('We do \u202Eton\u202C approve Acme Scheduler')).toBe('We do ·ton· approve');
+  });
+
+  it.each([
+    ['a right-to-left mark (RLM)', '\u200F'],
+    ['a right-to-left embedding (RLE)', '\u202B'],
+    ['a right-to-left isolate (RLI)', '\u2067'],
+    ['an Arabic letter mark (ALM)', '\u061C'],
+    ['a Hebrew letter', '\u05D0'],
+    ['an Arabic letter', '\u0627'],
+    ['a Syriac letter', '\u0710'],
+    ['an Arabic presentation form', '\uFEFB'],
+    ['an Adlam letter', '\u{1E900}'],
+  ])('finds %s between words', (_what, ch) => {
+    expect(rightToLeftAround(`approve ${ch} not`)).not.toBeNull();
+  });
+
+  it.each([
+    ['plain English', 'We approve Acme Scheduler for production.'],
+    ['a phone number wrapped in LRE/PDF', 'Tel: \u202A+1 (555) 123-4567\u202C'],
+    ['a phone number wrapped in LRI/PDI', 'Tel: \u2066+1 (555) 123-4567\u2069'],
+    ['a left-to-right mark', 'Dr.\u200E Quinn'],
+    ['a zero-width space', 'approved \u200B for'],
+    ['accented Latin and a byte-order mark', '\uFEFFAprobamos producción, Grüße'],
+  ])('finds nothing in %s: no letter or control there runs right to left', (_what, text) => {
+    expect(rightToLeftAround(text)).toBeNull();
   });
 });
 

@@ -53,6 +53,29 @@ describe('the decision reads what a person sees', () => {
     if (_how !== 'a comment') expect(codes(d)).toContain('hidden_text');
   });
 
+  it.each([
+    ['a right-to-left override in plain text', makeMail({ body: 'Riverside does \u202Eton\u202C approve Acme Scheduler for production.' })],
+    ['a right-to-left isolate in plain text', makeMail({ body: 'Riverside does \u2067ton\u2069 approve Acme Scheduler for production.' })],
+    ['<bdo dir="rtl">', htmlOnly('<div>Riverside does <bdo dir="rtl">ton</bdo> approve Acme Scheduler for production.</div>')],
+    ['CSS bidi-override', htmlOnly('<div>Riverside does <span style="unicode-bidi: bidi-override; direction: rtl">ton</span> approve Acme Scheduler for production.</div>')],
+    ['a right-to-left class in <style>', htmlOnly('<style>.r { direction: rtl; unicode-bidi: bidi-override }</style><div>Riverside does <span class="r">ton</span> approve Acme Scheduler for production.</div>')],
+    ['dir="rtl"', htmlOnly('<div dir="rtl">Riverside does ton approve Acme Scheduler for production.</div>')],
+    ['a tag rule in <style>', htmlOnly('<style>b { unicode-bidi: bidi-override; direction: rtl }</style><div>Riverside does <b>ton</b> approve Acme Scheduler for production.</div>')],
+    ['a reversed flex row', htmlOnly('<div>Riverside does <span style="display:inline-flex;flex-direction:row-reverse"><span>t</span><span>o</span><span>n</span></span> approve Acme Scheduler for production.</div>')],
+    ['a flex order', htmlOnly('<div style="display:flex"><span style="order:2">Riverside says </span><span style="order:1">Acme Scheduler is approved for production.</span></div>')],
+  ])('never applies wording whose order a reader sees differently: %s', async (_how, raw) => {
+    const d = await decideText(raw);
+    // Read in stored order it approves; shown as a reader sees it, it may not: staff decide.
+    expect(d.classification.matched.map((m) => m.of)).toContain('production_approval');
+    expect(d.action).toBe('flag');
+    expect(codes(d)).toEqual(['reordered_text']);
+  });
+
+  it('still applies an approval sent from a phone that wraps its signature\'s phone number in LRE/PDF', async () => {
+    const d = await decideText(makeMail({ body: `${PRODUCTION_APPROVAL}\n\nPat Quinn\nTel: \u202A+1 (555) 201-3344\u202C` }));
+    expect({ action: d.action, reasons: d.reasons }).toEqual({ action: 'apply', reasons: [] });
+  });
+
   it('flags a plain-text part that approves while the HTML part does not yet approve', async () => {
     const d = await decideText(makeMail({ body: PRODUCTION_APPROVAL, html: '<p>Hi team,</p><p>Riverside does not yet approve Acme Scheduler for production.</p>' }));
     expect(d.action).toBe('flag');

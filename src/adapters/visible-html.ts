@@ -1,4 +1,5 @@
 import { Parser } from 'htmlparser2';
+import { movesOf, PDF, PDI, reorderOf, reordersSomewhere, RLI, RLO, SCAN_LIMIT } from './css-reordering.js';
 import { isHiddenStyle, parseColor, parseStyle, tooClose, type Rgb } from './css-visibility.js';
 
 /** The text of an HTML body as a mail client shows it, and apart from it what the client hides. */
@@ -11,7 +12,10 @@ export interface VisibleHtml {
   truncated: boolean;
 }
 
-const SKIP = new Set(['head', 'style', 'script', 'title', 'template', 'svg', 'object', 'iframe', 'xml', 'select', 'option', 'textarea', 'math']);
+// Elements whose text a browser does not show. Not among them, because a browser shows their text:
+// `<svg><text>`, `<math>`, `<object>` fallback content, `<xml>` outside a comment, a `<textarea>`
+// and the chosen `<option>`.
+const SKIP = new Set(['head', 'style', 'script', 'title', 'template', 'iframe']);
 const BLOCK = new Set(['p', 'div', 'tr', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'ul', 'ol', 'blockquote', 'pre', 'hr', 'section', 'article', 'header', 'footer', 'center', 'dl', 'dt', 'dd', 'address', 'body', 'html', 'td', 'th', 'tbody', 'thead', 'form', 'fieldset', 'main', 'nav', 'aside', 'figure', 'figcaption', 'caption']);
 const VOID = new Set(['br', 'hr', 'img', 'meta', 'link', 'input', 'col', 'area', 'base', 'wbr', 'source', 'track', 'embed', 'param']);
 const WHITE: Rgb = [255, 255, 255];
@@ -29,55 +33,34 @@ interface State {
   pre: boolean;
   /** The control that ends this element's reordered run (PDF or PDI, see RLO), or null. */
   dirEnd: string | null;
+  /** Its text is moved sideways (a float, an offset, a transform: see movesOf). */
+  moved: boolean;
 }
 
-// Markup that shows text in another order than it is written goes into the text as the Unicode
-// controls that do the same (UAX #9), so the decision sees what a reader sees: `<bdo dir="rtl">` or
-// CSS `unicode-bidi: bidi-override` reverses the letters themselves (RLO ... PDF: "ton" shows "not");
-// `dir="rtl"` or `direction: rtl` runs the element right to left, and a reversed flex layout or a flex
-// `order` moves its parts (RLI ... PDI). The decision flags either (reordered_text); no mail a person
-// writes in Outlook, Gmail or on a phone in a left-to-right language holds any of them.
-const RLO = '\u202E';
-const PDF = '\u202C';
-const RLI = '\u2067';
-const PDI = '\u2069';
-
-/** RLO when these declarations reverse an element's letters, RLI when they reorder it otherwise, else null. */
-function reorderOf(style: Map<string, string>, name: string, dir: string | undefined): string | null {
-  const rtl = dir?.trim().toLowerCase() === 'rtl' || style.get('direction') === 'rtl';
-  if (rtl) return name === 'bdo' || (style.get('unicode-bidi') ?? '').includes('override') ? RLO : RLI;
-  const flex = `${style.get('flex-direction') ?? ''} ${style.get('flex-flow') ?? ''}`;
-  const order = style.get('order');
-  return flex.includes('reverse') || (order !== undefined && order !== '0') ? RLI : null;
-}
 
 /**
- * Reads `<style>`: the selectors whose rules hide their text, and those whose rules reorder it (with
- * the control that does the same), for `.class`, `tag.class` and `#id` rules. Returns true when a rule
- * reorders text through a selector of another kind (`span`, `p > b`): its elements are not known, so
- * the whole text counts as reordered.
+ * Reads `<style>`: the selectors whose rules hide their text, those whose rules reorder it (with the
+ * control that does the same) and those that move it sideways, for `.class`, `tag.class` and `#id` rules. Rules of other kinds,
+ * and whatever this reading misses, are left to `reordersSomewhere`.
  */
-function styleSelectors(css: string, hidden: Set<string>, reorder: Map<string, string>): boolean {
-  let elsewhere = false;
+function styleSelectors(css: string, hidden: Set<string>, reorder: Map<string, string>, moved: Set<string>): void {
   for (const rule of css.slice(0, 200_000).split('}')) {
     const open = rule.indexOf('{');
     if (open < 0) continue;
     const style = parseStyle(rule.slice(open + 1));
     const hides = isHiddenStyle(style);
     const reorders = reorderOf(style, '', undefined);
-    if (!hides && !reorders) continue;
+    const moves = movesOf(style);
+    if (!hides && !reorders && !moves) continue;
     for (const sel of rule.slice(0, open).split(',')) {
       const m = /(?:^|\s|[a-z0-9])([.#][\w-]+)\s*$/i.exec(sel.trim());
-      if (!m) {
-        if (reorders) elsewhere = true;
-        continue;
-      }
+      if (!m) continue;
       const key = m[1]!.toLowerCase();
       if (hides) hidden.add(key);
       if (reorders) reorder.set(key, reorders);
+      if (moves) moved.add(key);
     }
   }
-  return elsewhere;
 }
 
 /** Nesting no mail client or person produces; beyond it the markup is cut (and the mail flagged). */
@@ -112,18 +95,18 @@ export function visibleHtml(input: string): VisibleHtml {
   const html = cut >= 0 ? input.slice(0, cut) : input;
   const hiddenSel = new Set<string>();
   const reorderSel = new Map<string, string>();
-  let reorderedAnywhere = false;
+  const movedSel = new Set<string>();
   // <style> blocks usually come first (in <head>); a quick pre-scan catches them wherever they are.
-  for (const m of html.slice(0, 2_000_000).matchAll(/<style[^>]{0,200}>([^<]{0,200000})<\/style>/gi)) reorderedAnywhere = styleSelectors(m[1]!, hiddenSel, reorderSel) || reorderedAnywhere;
+  for (const m of html.slice(0, SCAN_LIMIT).matchAll(/<style[^>]{0,200}>([^<]{0,200000})<\/style>/gi)) styleSelectors(m[1]!, hiddenSel, reorderSel, movedSel);
 
   const lines: string[] = [];
   const hiddenParts: string[] = [];
   let hiddenLen = 0;
-  // Reordering whose elements are not known: marked where the text starts.
-  let line = reorderedAnywhere ? RLI + PDI : '';
+  let line = '';
+  let reorderedAt = false;
   let size = 0;
   let truncated = cut >= 0;
-  const stack: State[] = [{ hidden: false, skip: false, color: null, background: WHITE, quote: 0, pre: false, dirEnd: null }];
+  const stack: State[] = [{ hidden: false, skip: false, color: null, background: WHITE, quote: 0, pre: false, dirEnd: null, moved: false }];
   let depth = 0;
   const top = () => stack[stack.length - 1]!;
   const flush = (blank: boolean) => {
@@ -159,7 +142,10 @@ export function visibleHtml(input: string): VisibleHtml {
         const skip = parent.skip || SKIP.has(name);
         const reorder = reorderOf(style, name, attribs['dir']) ?? classes.map((c) => reorderSel.get(`.${c}`)).find((r) => r !== undefined) ?? (attribs['id'] !== undefined ? reorderSel.get(`#${attribs['id'].toLowerCase()}`) : undefined) ?? null;
         const dirEnd = reorder !== null && !hidden && !skip ? (reorder === RLO ? PDF : PDI) : null;
-        if (dirEnd !== null) line += reorder;
+        if (dirEnd !== null) {
+          line += reorder;
+          reorderedAt = true;
+        }
         stack.push({
           hidden,
           skip,
@@ -168,6 +154,7 @@ export function visibleHtml(input: string): VisibleHtml {
           quote: parent.quote + (name === 'blockquote' ? 1 : 0),
           pre: parent.pre || name === 'pre',
           dirEnd,
+          moved: parent.moved || movesOf(style) || classes.some((c) => movedSel.has(`.${c}`)) || (attribs['id'] !== undefined && movedSel.has(`#${attribs['id'].toLowerCase()}`)),
         });
       },
       ontext(raw) {
@@ -186,6 +173,11 @@ export function visibleHtml(input: string): VisibleHtml {
           return;
         }
         size += text.length;
+        // The first text moved sideways is marked, once: enough for the decision to flag it.
+        if (s.moved && !reorderedAt && text.trim() !== '') {
+          line += RLI;
+          reorderedAt = true;
+        }
         if (s.pre && text.includes('\n')) {
           const parts = text.split('\n');
           for (let i = 0; i < parts.length; i++) {
@@ -203,11 +195,16 @@ export function visibleHtml(input: string): VisibleHtml {
         depth--;
       },
     },
-    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: true },
+    // A browser ignores "/>" on an HTML element that is not void: `<style/>` opens a style block that
+    // hides everything up to `</style>`, and so it must here (in SVG and MathML "/>" still closes).
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: false },
   );
-  parser.write(html);
+  // A browser also ends a comment at "--!>" (HTML's "incorrectly closed comment"); htmlparser2 does not.
+  parser.write(html.replaceAll('--!>', '-->'));
   parser.end();
   flush(false);
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  // Reordering the rendering did not place (see reordersSomewhere) is marked where the text starts.
+  if (!reorderedAt && reordersSomewhere(input)) lines.unshift(RLI);
   return { text: lines.join('\n'), hidden: hiddenParts.join(' ').replace(/\s+/g, ' ').trim(), truncated };
 }

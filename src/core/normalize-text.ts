@@ -47,22 +47,32 @@ export function invisibleInWord(text: string): string | null {
 }
 
 // What can make a reader see words in another order than they are written (Unicode's bidi
-// algorithm, UAX #9): a right-to-left letter (Hebrew, Arabic, Syriac, Thaana, N'Ko and the other
-// right-to-left scripts) or a control that runs text right to left: RLM U+200F, RLE U+202B, RLO
-// U+202E, RLI U+2067 (ALM U+061C is among the Arabic letters' range). "does \u202Eton\u202C approve"
-// shows "does not approve". Text with none of them cannot be reordered: all its letters run left to
-// right, and so does every paragraph, whatever LRE/PDF or LRI/PDI phones put around phone numbers.
-const RIGHT_TO_LEFT = /[\u200F\u202B\u202E\u2067\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFC\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}]/u;
+// algorithm, UAX #9): a control that runs text right to left (RLM U+200F, RLE U+202B, RLO U+202E,
+// RLI U+2067), or a right-to-left letter (Hebrew, Arabic, Syriac, Thaana, N'Ko and the other
+// right-to-left scripts; ALM U+061C is among them). "does \u202Eton\u202C approve" shows "does not
+// approve". Text with none of them cannot be reordered: all its letters run left to right, and so
+// does every paragraph, whatever LRE/PDF or LRI/PDI phones put around phone numbers.
+const RTL_CONTROL = /[\u200F\u202B\u202E\u2067]/;
+const RTL_LETTER = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFE\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}]/u;
 
-/** Where the text first holds a right-to-left letter or control, with twelve characters of context (controls shown as `·`), or null. */
-export function rightToLeftAround(text: string): string | null {
-  const m = RIGHT_TO_LEFT.exec(text);
+function around(text: string, re: RegExp): string | null {
+  const m = re.exec(text);
   if (!m) return null;
   return text
     .slice(Math.max(0, m.index - 12), m.index + m[0].length + 12)
     .replace(INVISIBLE, '·')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** Where the text first holds a control that runs text right to left, with twelve characters of context (controls shown as `·`), or null. */
+export function rightToLeftControlAround(text: string): string | null {
+  return around(text, RTL_CONTROL);
+}
+
+/** Where the text first holds a right-to-left letter, with twelve characters of context, or null. */
+export function rightToLeftLetterAround(text: string): string | null {
+  return around(text, RTL_LETTER);
 }
 
 const LATIN = /\p{Script=Latin}/u;

@@ -174,7 +174,7 @@ export function explainReason(r: Reason): string {
     case 'invisible_characters':
       return `Invisible characters sit inside a word ("${r.around}"): a reader sees the word whole, a filter does not; nobody types these.`;
     case 'reordered_text':
-      return `A mail program may show the words near "${clip(r.around, 80)}" in another order than they are written (right-to-left letters, direction controls, or HTML that reverses its text): a reversed "ton" reads "not"; staff must read it.`;
+      return `A mail program may show the words near "${clip(r.around, 80)}" in another order than they are written (right-to-left letters, direction controls, or HTML and CSS that move text or add text of their own): a reversed "ton" reads "not"; staff must read it.`;
     case 'language_unsupported':
       return `The mail is written in a language Countersign does not decide in (${r.language}); staff must read it.`;
     case 'language_mixed':

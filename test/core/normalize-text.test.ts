@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldWord, invisibleInWord, mixedScriptWord, normalizeText, rightToLeftAround } from '../../src/core/normalize-text.js';
+import { foldWord, invisibleInWord, mixedScriptWord, normalizeText, rightToLeftControlAround, rightToLeftLetterAround } from '../../src/core/normalize-text.js';
 
 describe('normalizeText', () => {
   it('folds full-width letters (NFKC) and removes every invisible character', () => {
@@ -53,15 +53,22 @@ describe('invisibleInWord', () => {
   });
 });
 
-describe('rightToLeftAround', () => {
+describe('rightToLeftControlAround and rightToLeftLetterAround', () => {
   it('shows where a right-to-left override turns "ton" into "not", with twelve characters of context', () => {
-    expect(rightToLeftAround('We do \u202Eton\u202C approve Acme Scheduler')).toBe('We do ·ton· approve');
+    expect(rightToLeftControlAround('We do \u202Eton\u202C approve Acme Scheduler')).toBe('We do ·ton· approve');
   });
 
   it.each([
     ['a right-to-left mark (RLM)', '\u200F'],
     ['a right-to-left embedding (RLE)', '\u202B'],
+    ['a right-to-left override (RLO)', '\u202E'],
     ['a right-to-left isolate (RLI)', '\u2067'],
+  ])('finds %s between words', (_what, ch) => {
+    expect(rightToLeftControlAround(`approve ${ch} not`)).toBe(`approve · not`);
+    expect(rightToLeftLetterAround(`approve ${ch} not`)).toBeNull();
+  });
+
+  it.each([
     ['an Arabic letter mark (ALM)', '\u061C'],
     ['a Hebrew letter', '\u05D0'],
     ['an Arabic letter', '\u0627'],
@@ -69,7 +76,8 @@ describe('rightToLeftAround', () => {
     ['an Arabic presentation form', '\uFEFB'],
     ['an Adlam letter', '\u{1E900}'],
   ])('finds %s between words', (_what, ch) => {
-    expect(rightToLeftAround(`approve ${ch} not`)).not.toBeNull();
+    expect(rightToLeftLetterAround(`approve ${ch} not`)).not.toBeNull();
+    expect(rightToLeftControlAround(`approve ${ch} not`)).toBeNull();
   });
 
   it.each([
@@ -80,7 +88,8 @@ describe('rightToLeftAround', () => {
     ['a zero-width space', 'approved \u200B for'],
     ['accented Latin and a byte-order mark', '\uFEFFAprobamos producción, Grüße'],
   ])('finds nothing in %s: no letter or control there runs right to left', (_what, text) => {
-    expect(rightToLeftAround(text)).toBeNull();
+    expect(rightToLeftControlAround(text)).toBeNull();
+    expect(rightToLeftLetterAround(text)).toBeNull();
   });
 });
 

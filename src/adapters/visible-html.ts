@@ -15,6 +15,8 @@ export interface VisibleHtml {
 // Elements whose text a browser does not show. Not among them, because a browser shows their text:
 // `<svg><text>`, `<math>`, `<object>` fallback content, `<xml>` outside a comment, a `<textarea>`
 // and the chosen `<option>`.
+/** A letter of a left-to-right script: any letter outside the right-to-left blocks (see normalize-text.ts). */
+const LEFT_TO_RIGHT_LETTER = /(?![\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFE\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}])\p{L}/u;
 const SKIP = new Set(['head', 'style', 'script', 'title', 'template', 'iframe']);
 const BLOCK = new Set(['p', 'div', 'tr', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'ul', 'ol', 'blockquote', 'pre', 'hr', 'section', 'article', 'header', 'footer', 'center', 'dl', 'dt', 'dd', 'address', 'body', 'html', 'td', 'th', 'tbody', 'thead', 'form', 'fieldset', 'main', 'nav', 'aside', 'figure', 'figcaption', 'caption']);
 const VOID = new Set(['br', 'hr', 'img', 'meta', 'link', 'input', 'col', 'area', 'base', 'wbr', 'source', 'track', 'embed', 'param']);
@@ -31,9 +33,9 @@ interface State {
   background: Rgb;
   quote: number;
   pre: boolean;
-  /** The control that ends this element's reordered run (PDF or PDI, see RLO), or null. */
-  dirEnd: string | null;
-  /** Its text is moved sideways (a float, an offset, a transform: see movesOf). */
+  /** This element's reordered run (see RLO): the controls that open and end it, written only around text, or null. */
+  dir: { open: string; end: string; opened: boolean } | null;
+  /** Its text is moved out of order (a transform: see movesOf). */
   moved: boolean;
 }
 
@@ -104,9 +106,13 @@ export function visibleHtml(input: string): VisibleHtml {
   let hiddenLen = 0;
   let line = '';
   let reorderedAt = false;
+  /** Reordered runs opened but holding no text yet: an empty `<span dir="rtl"></span>` (Outlook leaves them) reorders nothing. */
+  let pendingDirs = 0;
+  /** A reordering element nested past MAX_DEPTH, where the rendering reads flat. */
+  let deepReordered = false;
   let size = 0;
   let truncated = cut >= 0;
-  const stack: State[] = [{ hidden: false, skip: false, color: null, background: WHITE, quote: 0, pre: false, dirEnd: null, moved: false }];
+  const stack: State[] = [{ hidden: false, skip: false, color: null, background: WHITE, quote: 0, pre: false, dir: null, moved: false }];
   let depth = 0;
   const top = () => stack[stack.length - 1]!;
   const flush = (blank: boolean) => {
@@ -126,7 +132,10 @@ export function visibleHtml(input: string): VisibleHtml {
           depth--;
           return;
         }
-        if (depth > MAX_DEPTH) return;
+        if (depth > MAX_DEPTH) {
+          deepReordered ||= reorderOf(parseStyle((attribs['style'] ?? '').slice(0, 4000)), name, attribs['dir']) !== null;
+          return;
+        }
         const parent = top();
         const style = parseStyle((attribs['style'] ?? '').slice(0, 4000));
         const classes = (attribs['class'] ?? '').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 20);
@@ -141,11 +150,8 @@ export function visibleHtml(input: string): VisibleHtml {
           (color !== null && tooClose(color, background));
         const skip = parent.skip || SKIP.has(name);
         const reorder = reorderOf(style, name, attribs['dir']) ?? classes.map((c) => reorderSel.get(`.${c}`)).find((r) => r !== undefined) ?? (attribs['id'] !== undefined ? reorderSel.get(`#${attribs['id'].toLowerCase()}`) : undefined) ?? null;
-        const dirEnd = reorder !== null && !hidden && !skip ? (reorder === RLO ? PDF : PDI) : null;
-        if (dirEnd !== null) {
-          line += reorder;
-          reorderedAt = true;
-        }
+        const dir = reorder !== null && !hidden && !skip ? { open: reorder, end: reorder === RLO ? PDF : PDI, opened: false } : null;
+        if (dir) pendingDirs++;
         stack.push({
           hidden,
           skip,
@@ -153,7 +159,7 @@ export function visibleHtml(input: string): VisibleHtml {
           background,
           quote: parent.quote + (name === 'blockquote' ? 1 : 0),
           pre: parent.pre || name === 'pre',
-          dirEnd,
+          dir,
           moved: parent.moved || movesOf(style) || classes.some((c) => movedSel.has(`.${c}`)) || (attribs['id'] !== undefined && movedSel.has(`#${attribs['id'].toLowerCase()}`)),
         });
       },
@@ -173,7 +179,20 @@ export function visibleHtml(input: string): VisibleHtml {
           return;
         }
         size += text.length;
-        // The first text moved sideways is marked, once: enough for the decision to flag it.
+        if (pendingDirs > 0 && text.trim() !== '') {
+          // A right-to-left run of right-to-left words alone (a Hebrew title line) moves no left-to-right
+          // word: it opens at text with a letter of another script. An override reverses any letters.
+          const ltr = LEFT_TO_RIGHT_LETTER.test(text);
+          for (const st of stack) {
+            if (st.dir && !st.dir.opened && (ltr || st.dir.open === RLO)) {
+              line += st.dir.open;
+              st.dir.opened = true;
+              pendingDirs--;
+              reorderedAt = true;
+            }
+          }
+        }
+        // The first text moved out of order is marked, once: enough for the decision to flag it.
         if (s.moved && !reorderedAt && text.trim() !== '') {
           line += RLI;
           reorderedAt = true;
@@ -189,7 +208,9 @@ export function visibleHtml(input: string): VisibleHtml {
       onclosetag(name) {
         if (VOID.has(name)) return;
         // The element's right-to-left run ends with it (its stack entry is on top unless nested past MAX_DEPTH).
-        if (depth <= MAX_DEPTH && stack.length > 1) line += top().dirEnd ?? '';
+        const closing = depth <= MAX_DEPTH && stack.length > 1 ? top().dir : null;
+        if (closing?.opened) line += closing.end;
+        else if (closing) pendingDirs--;
         if (BLOCK.has(name)) flush(name === 'p' || name === 'div' || name === 'blockquote' || name === 'table');
         if (depth <= MAX_DEPTH && stack.length > 1) stack.pop();
         depth--;
@@ -205,6 +226,6 @@ export function visibleHtml(input: string): VisibleHtml {
   flush(false);
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   // Reordering the rendering did not place (see reordersSomewhere) is marked where the text starts.
-  if (!reorderedAt && reordersSomewhere(input)) lines.unshift(RLI);
+  if (!reorderedAt && (deepReordered || reordersSomewhere(input))) lines.unshift(RLI);
   return { text: lines.join('\n'), hidden: hiddenParts.join(' ').replace(/\s+/g, ' ').trim(), truncated };
 }

@@ -6,7 +6,7 @@ import type { Lexicon } from './lexicon.js';
 import { readBody, readHidden, type BodyReading } from './read-body.js';
 import type { InboundMail } from './inbound-mail.js';
 import type { NewText } from './new-text.js';
-import { normalizeText, rightToLeftControlAround, rightToLeftLetterAround } from './normalize-text.js';
+import { rightToLeftControlAround } from './normalize-text.js';
 import { disposition, senderReason, type Reason } from './reasons.js';
 import { checkSender, senderSummary, type AuthEvidence, type ClientRef, type SenderVerdict } from './sender-policy.js';
 
@@ -206,8 +206,9 @@ function readMail(mail: InboundMail, deps: DecisionDeps): MailReading {
   if (mixed) reasons.push({ code: 'mixed_script', word: mixed });
   const invisible = primary.invisible ?? plain?.invisible ?? null;
   if (invisible) reasons.push({ code: 'invisible_characters', around: invisible });
-  // The subject too: it can name the app, and a reader sees it reordered like the body.
-  const reordered = primary.reordered ?? plain?.reordered ?? rightToLeftControlAround(mail.subject) ?? rightToLeftLetterAround(normalizeText(mail.subject));
+  // The subject too: it can name the app, and a reader sees it reordered like the body. (Its
+  // right-to-left letters are a localised "Re:" as often as not, and name no approval.)
+  const reordered = primary.reordered ?? plain?.reordered ?? rightToLeftControlAround(mail.subject);
   if (reordered) reasons.push({ code: 'reordered_text', around: reordered });
   const language = judgeLanguage(primary, deps.detectLanguage, reasons);
   return { primary, reasons, language };

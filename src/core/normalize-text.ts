@@ -75,6 +75,41 @@ export function rightToLeftLetterAround(text: string): string | null {
   return around(text, RTL_LETTER);
 }
 
+// Runs opened by LRE/RLE/LRO/RLO/LRI/RLI/FSI and closed by PDF/PDI: a right-to-left run that a
+// rendering spreads over several lines reorders each of them.
+const RUN_OPEN = /[\u202A\u202B\u202D\u202E\u2066-\u2068]/;
+const RTL_OPEN = /[\u202B\u202E\u2067]/;
+const RUN_CLOSE = /[\u202C\u2069]/;
+const ANY_BIDI = /[\u200F\u202A-\u202E\u2066-\u2069\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFE\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}]/u;
+
+/**
+ * The first line a reader may see in another order than it is written and that `decides` (it
+ * holds an approval or a hold), shown with twelve characters of context, or null. A line can be
+ * reordered only by what stands in it, a right-to-left control, mark or letter, or by a
+ * right-to-left run still open from a line above: the bidi algorithm reorders within a paragraph,
+ * and a line of left-to-right words and spaces keeps its order whatever the paragraph's direction
+ * (UAX #9). So a bilingual signature or a Hebrew "Sent from my iPhone" reorders nothing the
+ * decision rests on.
+ */
+export function reorderedLine(text: string, decides: (line: string) => boolean): string | null {
+  if (!ANY_BIDI.test(text)) return null;
+  const runs: boolean[] = [];
+  for (const line of text.split('\n')) {
+    let reordered = runs.includes(true);
+    if (ANY_BIDI.test(line)) {
+      for (const ch of line) {
+        if (RUN_OPEN.test(ch)) {
+          runs.push(RTL_OPEN.test(ch));
+          reordered ||= RTL_OPEN.test(ch);
+        } else if (RUN_CLOSE.test(ch)) runs.pop();
+        else reordered ||= RTL_CONTROL.test(ch) || RTL_LETTER.test(ch);
+      }
+    }
+    if (reordered && decides(line)) return around(line, ANY_BIDI) ?? line.replace(/\s+/g, ' ').trim().slice(0, 40);
+  }
+  return null;
+}
+
 const LATIN = /\p{Script=Latin}/u;
 const LOOKALIKE_SCRIPT = /[\p{Script=Cyrillic}\p{Script=Greek}]/u;
 const WORDS = /[\p{L}\p{M}]{2,}/gu;

@@ -1,7 +1,7 @@
 import { classifyText, type Classification } from './classify.js';
 import type { Lexicon } from './lexicon.js';
 import { extractNewText, type NewText } from './new-text.js';
-import { invisibleInWord, mixedScriptWord, normalizeText, rightToLeftControlAround, rightToLeftLetterAround } from './normalize-text.js';
+import { invisibleInWord, mixedScriptWord, normalizeText, reorderedLine } from './normalize-text.js';
 
 /** The body text read at most: a person's approval fits many times over; beyond it, staff read. */
 export const MAX_BODY_CHARS = 256 * 1024;
@@ -17,11 +17,7 @@ export interface BodyReading {
   mixedScript: string | null;
   /** A word with an invisible character inside it (zero-width space, soft hyphen, bidi control), or null. */
   invisible: string | null;
-  /**
-   * Where a right-to-left control stands anywhere in the body, or a right-to-left letter in the new
-   * text (a reversed line in quoted history changes nothing the client says), or null: a reader may
-   * see the words there in another order than they are written.
-   */
+  /** A line holding an approval or a hold that a reader may see in another order than it is written (see reorderedLine), or null. */
   reordered: string | null;
 }
 
@@ -33,7 +29,17 @@ export function readBody(body: string, lex: Lexicon): BodyReading {
   if (body.length > MAX_BODY_CHARS) tooLong = { length: body.length, limit: MAX_BODY_CHARS };
   else if (text.newText.length > MAX_NEW_TEXT_CHARS) tooLong = { length: text.newText.length, limit: MAX_NEW_TEXT_CHARS };
   const newText = text.newText.slice(0, MAX_NEW_TEXT_CHARS);
-  return { text, classification: classifyText(newText, lex), tooLong, mixedScript: mixedScriptWord(newText), invisible: invisibleInWord(capped), reordered: rightToLeftControlAround(capped) ?? rightToLeftLetterAround(newText) };
+  const classification = classifyText(newText, lex);
+  return { text, classification, tooLong, mixedScript: mixedScriptWord(newText), invisible: invisibleInWord(capped), reordered: reorderedLine(capped, decides(classification)) };
+}
+
+/** Whether a body line carries a sentence the decision rests on: an approval or a hold. */
+function decides(c: Classification): (line: string) => boolean {
+  const sentences = c.sentences.filter((s) => s.role === 'approval' || s.role === 'hold').map((s) => s.text.trim());
+  return (line) => {
+    const l = normalizeText(line).trim();
+    return l !== '' && sentences.some((s) => l.includes(s) || s.includes(l));
+  };
 }
 
 /** Approval wording in text a reader cannot see, or null: a sign that someone meant to mislead the bot. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldWord, invisibleInWord, mixedScriptWord, normalizeText, rightToLeftControlAround, rightToLeftLetterAround } from '../../src/core/normalize-text.js';
+import { foldWord, invisibleInWord, mixedScriptWord, normalizeText, reorderedLine, rightToLeftControlAround, rightToLeftLetterAround } from '../../src/core/normalize-text.js';
 
 describe('normalizeText', () => {
   it('folds full-width letters (NFKC) and removes every invisible character', () => {
@@ -90,6 +90,26 @@ describe('rightToLeftControlAround and rightToLeftLetterAround', () => {
   ])('finds nothing in %s: no letter or control there runs right to left', (_what, text) => {
     expect(rightToLeftControlAround(text)).toBeNull();
     expect(rightToLeftLetterAround(text)).toBeNull();
+  });
+});
+
+describe('reorderedLine', () => {
+  const decides = (line: string) => line.includes('approve');
+
+  it('finds a line that decides and holds a right-to-left control, mark or letter', () => {
+    expect(reorderedLine('Hi,\nWe do \u202Eton\u202C approve it.\nPat', decides)).toBe('We do ·ton· approve');
+    expect(reorderedLine('We \u200F approve it.', decides)).toBe('We · approve it.');
+    expect(reorderedLine('We \u05D0 approve it.', decides)).toBe('We \u05D0 approve it.');
+  });
+
+  it('finds a line that decides inside a right-to-left run opened on a line above', () => {
+    expect(reorderedLine('\u2067Note:\nwe approve it\u2069', decides)).toBe('e approve it·');
+  });
+
+  it('passes right-to-left text on lines that do not decide, and runs closed before the line that does', () => {
+    expect(reorderedLine('We approve it.\n\u2067\u0623\u0631\u0633\u0644\u062A iPhone\u2069\nPat | \u05E4\u05D8', decides)).toBeNull();
+    expect(reorderedLine('\u202Bx\u202C\nWe approve it.', decides)).toBeNull();
+    expect(reorderedLine('We approve it. Tel: \u202A+1 555\u202C', decides)).toBeNull();
   });
 });
 

@@ -80,6 +80,7 @@ export function rightToLeftLetterAround(text: string): string | null {
 const RUN_OPEN = /[\u202A\u202B\u202D\u202E\u2066-\u2068]/;
 const RTL_OPEN = /[\u202B\u202E\u2067]/;
 const RUN_CLOSE = /[\u202C\u2069]/;
+const MAX_REORDERED_LINES = 1000;
 const ANY_BIDI = /[\u200F\u202A-\u202E\u2066-\u2069\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFE\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}]/u;
 
 /**
@@ -93,19 +94,30 @@ const ANY_BIDI = /[\u200F\u202A-\u202E\u2066-\u2069\u0590-\u08FF\uFB1D-\uFDFF\uF
  */
 export function reorderedLine(text: string, decides: (line: string) => boolean): string | null {
   if (!ANY_BIDI.test(text)) return null;
+  // The open runs, as UAX #9 keeps them: at most 125 deep (deeper openers overflow and are
+  // ignored), and how many of them run right to left, so each line costs its own length only.
   const runs: boolean[] = [];
+  let rtlRuns = 0;
+  let seen = 0;
   for (const line of text.split('\n')) {
-    let reordered = runs.includes(true);
+    let reordered = rtlRuns > 0;
     if (ANY_BIDI.test(line)) {
       for (const ch of line) {
         if (RUN_OPEN.test(ch)) {
-          runs.push(RTL_OPEN.test(ch));
-          reordered ||= RTL_OPEN.test(ch);
-        } else if (RUN_CLOSE.test(ch)) runs.pop();
-        else reordered ||= RTL_CONTROL.test(ch) || RTL_LETTER.test(ch);
+          const rtl = RTL_OPEN.test(ch);
+          reordered ||= rtl;
+          if (runs.length < 125) {
+            runs.push(rtl);
+            if (rtl) rtlRuns++;
+          }
+        } else if (RUN_CLOSE.test(ch)) {
+          if (runs.pop()) rtlRuns--;
+        } else reordered ||= RTL_CONTROL.test(ch) || RTL_LETTER.test(ch);
       }
     }
-    if (reordered && decides(line)) return around(line, ANY_BIDI) ?? line.replace(/\s+/g, ' ').trim().slice(0, 40);
+    // Past MAX_REORDERED_LINES such lines, no English approval is being read: flagged without asking
+    // which lines decide, which keeps a hostile body's cost linear.
+    if (reordered && (++seen > MAX_REORDERED_LINES || decides(line))) return around(line, ANY_BIDI) ?? line.replace(/\s+/g, ' ').trim().slice(0, 40);
   }
   return null;
 }

@@ -106,6 +106,19 @@ describe('reorderedLine', () => {
     expect(reorderedLine('\u2067Note:\nwe approve it\u2069', decides)).toBe('e approve it·');
   });
 
+  it('stays linear on a body of unclosed runs, one per line (at most 125 are kept open)', () => {
+    expect(reorderedLine('\u2067\n'.repeat(128 * 1024), () => false)).toBe('·');
+    expect(reorderedLine(`${'\u2067\n'.repeat(500)}we approve it`, decides)).toBe('we approve it');
+  });
+
+  it('flags a body with more than a thousand right-to-left lines without asking which decide', () => {
+    let asked = 0;
+    const body = 'Pat | \u05E4\u05D8\n'.repeat(1001);
+    expect(reorderedLine(body, () => (asked++, false))).toBe('Pat | \u05E4\u05D8');
+    expect(asked).toBe(1000);
+    expect(reorderedLine('Pat | \u05E4\u05D8\n'.repeat(1000), () => false)).toBeNull();
+  });
+
   it('passes right-to-left text on lines that do not decide, and runs closed before the line that does', () => {
     expect(reorderedLine('We approve it.\n\u2067\u0623\u0631\u0633\u0644\u062A iPhone\u2069\nPat | \u05E4\u05D8', decides)).toBeNull();
     expect(reorderedLine('\u202Bx\u202C\nWe approve it.', decides)).toBeNull();

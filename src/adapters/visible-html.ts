@@ -1,4 +1,5 @@
 import { Parser } from 'htmlparser2';
+import { RTL_LETTER_RANGES } from '../core/normalize-text.js';
 import { movesOf, PDF, PDI, reorderOf, reordersSomewhere, RLI, RLO, SCAN_LIMIT } from './css-reordering.js';
 import { isHiddenStyle, parseColor, parseStyle, tooClose, type Rgb } from './css-visibility.js';
 
@@ -12,11 +13,11 @@ export interface VisibleHtml {
   truncated: boolean;
 }
 
+/** A letter of a left-to-right script: any letter outside the right-to-left blocks. */
+const LEFT_TO_RIGHT_LETTER = new RegExp(`(?![${RTL_LETTER_RANGES}])\\p{L}`, 'u');
 // Elements whose text a browser does not show. Not among them, because a browser shows their text:
 // `<svg><text>`, `<math>`, `<object>` fallback content, `<xml>` outside a comment, a `<textarea>`
 // and the chosen `<option>`.
-/** A letter of a left-to-right script: any letter outside the right-to-left blocks (see normalize-text.ts). */
-const LEFT_TO_RIGHT_LETTER = /(?![\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFE\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}])\p{L}/u;
 const SKIP = new Set(['head', 'style', 'script', 'title', 'template', 'iframe']);
 const BLOCK = new Set(['p', 'div', 'tr', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'ul', 'ol', 'blockquote', 'pre', 'hr', 'section', 'article', 'header', 'footer', 'center', 'dl', 'dt', 'dd', 'address', 'body', 'html', 'td', 'th', 'tbody', 'thead', 'form', 'fieldset', 'main', 'nav', 'aside', 'figure', 'figcaption', 'caption']);
 const VOID = new Set(['br', 'hr', 'img', 'meta', 'link', 'input', 'col', 'area', 'base', 'wbr', 'source', 'track', 'embed', 'param']);
@@ -39,11 +40,10 @@ interface State {
   moved: boolean;
 }
 
-
 /**
  * Reads `<style>`: the selectors whose rules hide their text, those whose rules reorder it (with the
- * control that does the same) and those that move it sideways, for `.class`, `tag.class` and `#id` rules. Rules of other kinds,
- * and whatever this reading misses, are left to `reordersSomewhere`.
+ * control that does the same) and those that move it sideways, for `.class`, `tag.class` and `#id`
+ * rules. Rules of other kinds, and whatever this reading misses, are left to `reordersSomewhere`.
  */
 function styleSelectors(css: string, hidden: Set<string>, reorder: Map<string, string>, moved: Set<string>): void {
   for (const rule of css.slice(0, 200_000).split('}')) {
@@ -139,17 +139,19 @@ export function visibleHtml(input: string): VisibleHtml {
         const parent = top();
         const style = parseStyle((attribs['style'] ?? '').slice(0, 4000));
         const classes = (attribs['class'] ?? '').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 20);
+        // What `<style>` rules can name this element by: its classes, then its id.
+        const selectors = classes.map((c) => `.${c}`);
+        if (attribs['id'] !== undefined) selectors.push(`#${attribs['id'].toLowerCase()}`);
         const background = parseColor(style.get('background-color') ?? style.get('background') ?? attribs['bgcolor'] ?? '') ?? parent.background;
         const color = parseColor(style.get('color') ?? (name === 'font' ? (attribs['color'] ?? '') : '')) ?? parent.color;
         const hidden =
           parent.hidden ||
           'hidden' in attribs ||
           isHiddenStyle(style) ||
-          classes.some((c) => hiddenSel.has(`.${c}`)) ||
-          (attribs['id'] !== undefined && hiddenSel.has(`#${attribs['id'].toLowerCase()}`)) ||
+          selectors.some((k) => hiddenSel.has(k)) ||
           (color !== null && tooClose(color, background));
         const skip = parent.skip || SKIP.has(name);
-        const reorder = reorderOf(style, name, attribs['dir']) ?? classes.map((c) => reorderSel.get(`.${c}`)).find((r) => r !== undefined) ?? (attribs['id'] !== undefined ? reorderSel.get(`#${attribs['id'].toLowerCase()}`) : undefined) ?? null;
+        const reorder = reorderOf(style, name, attribs['dir']) ?? selectors.map((k) => reorderSel.get(k)).find((r) => r !== undefined) ?? null;
         const dir = reorder !== null && !hidden && !skip ? { open: reorder, end: reorder === RLO ? PDF : PDI, opened: false } : null;
         if (dir) pendingDirs++;
         stack.push({
@@ -160,7 +162,7 @@ export function visibleHtml(input: string): VisibleHtml {
           quote: parent.quote + (name === 'blockquote' ? 1 : 0),
           pre: parent.pre || name === 'pre',
           dir,
-          moved: parent.moved || movesOf(style) || classes.some((c) => movedSel.has(`.${c}`)) || (attribs['id'] !== undefined && movedSel.has(`#${attribs['id'].toLowerCase()}`)),
+          moved: parent.moved || movesOf(style) || selectors.some((k) => movedSel.has(k)),
         });
       },
       ontext(raw) {

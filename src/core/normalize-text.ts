@@ -35,12 +35,15 @@ const INVISIBLE_IN_WORD = /\p{L}[\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2064\u
 
 /** The first word with an invisible character inside it, shown with the character as `·`, or null. */
 export function invisibleInWord(text: string): string | null {
-  const m = INVISIBLE_IN_WORD.exec(text);
+  return around(text, INVISIBLE_IN_WORD);
+}
+
+/** The first match with twelve characters of context either side, invisible characters shown as `·`, or null. */
+function around(text: string, re: RegExp): string | null {
+  const m = re.exec(text);
   if (!m) return null;
-  const at = m.index;
-  const start = Math.max(0, at - 12);
   return text
-    .slice(start, at + m[0].length + 12)
+    .slice(Math.max(0, m.index - 12), m.index + m[0].length + 12)
     .replace(INVISIBLE, '·')
     .replace(/\s+/g, ' ')
     .trim();
@@ -52,18 +55,10 @@ export function invisibleInWord(text: string): string | null {
 // right-to-left scripts; ALM U+061C is among them). "does \u202Eton\u202C approve" shows "does not
 // approve". Text with none of them cannot be reordered: all its letters run left to right, and so
 // does every paragraph, whatever LRE/PDF or LRI/PDI phones put around phone numbers.
+/** The right-to-left blocks, for a regular expression's character class (with the `u` flag). */
+export const RTL_LETTER_RANGES = '\\u0590-\\u08FF\\uFB1D-\\uFDFF\\uFE70-\\uFEFE\\u{10800}-\\u{10FFF}\\u{1E800}-\\u{1EFFF}';
 const RTL_CONTROL = /[\u200F\u202B\u202E\u2067]/;
-const RTL_LETTER = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFE\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}]/u;
-
-function around(text: string, re: RegExp): string | null {
-  const m = re.exec(text);
-  if (!m) return null;
-  return text
-    .slice(Math.max(0, m.index - 12), m.index + m[0].length + 12)
-    .replace(INVISIBLE, '·')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
+const RTL_LETTER = new RegExp(`[${RTL_LETTER_RANGES}]`, 'u');
 
 /** Where the text first holds a control that runs text right to left, with twelve characters of context (controls shown as `·`), or null. */
 export function rightToLeftControlAround(text: string): string | null {
@@ -81,7 +76,7 @@ const RUN_OPEN = /[\u202A\u202B\u202D\u202E\u2066-\u2068]/;
 const RTL_OPEN = /[\u202B\u202E\u2067]/;
 const RUN_CLOSE = /[\u202C\u2069]/;
 const MAX_REORDERED_LINES = 1000;
-const ANY_BIDI = /[\u200F\u202A-\u202E\u2066-\u2069\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFE\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}]/u;
+const ANY_BIDI = new RegExp(`[\\u200F\\u202A-\\u202E\\u2066-\\u2069${RTL_LETTER_RANGES}]`, 'u');
 
 /**
  * The first line a reader may see in another order than it is written and that `decides` (it
